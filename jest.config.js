@@ -1,0 +1,17 @@
+// One jest run covers every workspace; tsc -b does the type-checking, so ts-jest only transpiles.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.base.json', diagnostics: false }],
+};
+
+const project = (name) => ({
+  displayName: name,
+  rootDir: `<rootDir>/${name}`,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+  transform,
+});
+
+module.exports = {
+  projects: ['shared-constructs', 'infrastructure-repo', 'application-repo'].map(project),
+};

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+import { AWS_REGIONS } from './regions';
+
+const accountId = z
+  .string({ error: 'expected an AWS account id as a string of 12 digits' })
+  .regex(/^\d{12}$/, { error: 'expected an AWS account id of exactly 12 digits' });
+
+const region = z.enum(AWS_REGIONS, {
+  error: `expected an AWS region name such as eu-west-1 (one of: ${AWS_REGIONS.join(', ')})`,
+});
+
+/** Lowercase, starts with a letter, hyphens only between characters: safe in S3, IAM, Glue and SQS names. */
+const resourceWord = (what: string, max: number) =>
+  z
+    .string({ error: `expected ${what} as a string` })
+    .min(2, { error: `expected ${what} of at least 2 characters` })
+    .max(max, { error: `expected ${what} of at most ${max} characters` })
+    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+      error: `expected ${what} in lowercase letters, digits and single inner hyphens, starting with a letter`,
+    });
+
+const connectionArn = z
+  .string({ error: 'expected a CodeConnections connection ARN as a string' })
+  .regex(/^arn:aws:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/, {
+    error: 'expected an ARN like arn:aws:codeconnections:eu-west-1:111111111111:connection/<uuid>',
+  });
+
+const repository = z
+  .string({ error: 'expected a repository as "owner/name"' })
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected a repository as "owner/name"' });
+
+const branch = z
+  .string({ error: 'expected a branch name' })
+  .min(1, { error: 'expected a non-empty branch name' })
+  .regex(/^[^\s~^:?*[\\]+$/, { error: 'expected a git branch name without spaces or ~^:?*[\\' });
+
+const appSource = z.strictObject({
+  repository,
+  branch: branch.optional(),
+});
+
+export const stageSchema = z.strictObject({
+  /** Stage name, part of every physical name: keep it short. */
+  name: resourceWord('a stage name', 12),
+  account: accountId,
+  region,
+  /** A person approves in the pipeline before this stage deploys. */
+  requireApproval: z.boolean().default(false),
+  /** After this stage deploys, the application pipeline uploads a sample CSV and checks the Parquet it becomes. */
+  smokeTest: z.boolean().default(false),
+  /** Buckets and the key survive stack deletion, and the stacks get termination protection. */
+  retainData: z.boolean().default(false),
+  /** FLEX runs Glue jobs on spare capacity: cheaper, may start later. Suits dev. */
+  glueExecutionClass: z.enum(['STANDARD', 'FLEX']).default('STANDARD'),
+});
+
+export const platformConfigSchema = z.strictObject({
+  /** Prefix of every physical name. */
+  project: resourceWord('a project name', 16),
+  pipeline: z.strictObject({
+    account: accountId,
+    region,
+  }),
+  source: z.strictObject({
+    connectionArn,
+    repository,
+    branch,
+    /** Set these to give an app its own repository (and branch) instead of the shared one. */
+    infrastructure: appSource.optional(),
+    application: appSource.optional(),
+  }),
+  /** Where alarms and pipeline failures are e-mailed; leave out to subscribe later. */
+  notificationEmail: z.email({ error: 'expected an e-mail address' }).optional(),
+  stages: z.array(stageSchema).min(1, { error: 'expected at least one stage' }),
+});
+
+/** What a config file may contain (defaults not yet applied). */
+export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
+/** A validated config with defaults applied. */
+export type PlatformConfig = z.output<typeof platformConfigSchema>;
+export type StageConfig = PlatformConfig['stages'][number];

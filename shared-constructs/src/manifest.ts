@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+import { S3_PREFIXES } from './naming';
+
+/**
+ * The manifest: what the trigger hands a Glue run. One per dataset per trigger invocation, written as JSON to
+ * the assets bucket; the Glue job reads it (Python side: `glue-jobs/file_processor/.../manifest.py`). The fixture
+ * `shared-constructs/fixtures/manifest.json` is checked against this schema here and parsed by the job's tests,
+ * so both sides agree.
+ */
+export const MANIFEST_VERSION = 1;
+
+/** Glue job argument that carries the manifest's `s3://` URI. */
+export const MANIFEST_JOB_ARGUMENT = '--manifest';
+
+/** A dataset is the first folder under `incoming/`; this is what a folder name may be. */
+export const DATASET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+
+const isoTimestamp = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp' });
+
+export const manifestObjectSchema = z.strictObject({
+  bucket: z.string().min(3),
+  /** Decoded key (no URL escapes). */
+  key: z.string().min(1),
+  /** Null when the bucket is not versioned. */
+  versionId: z.string().min(1).nullable(),
+  eTag: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  /** When S3 saw the upload; the job partitions by its UTC date, so a retry lands in the same place. */
+  eventTime: isoTimestamp,
+});
+
+export const manifestSchema = z.strictObject({
+  version: z.literal(MANIFEST_VERSION),
+  /** Unique per manifest; also the file name. */
+  manifestId: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  /** Folder name under `incoming/` as uploaded. */
+  dataset: z.string().regex(DATASET_PATTERN),
+  /** Glue table (and output prefix) name derived from the dataset with `datasetTableName`. */
+  table: z.string().regex(/^[a-z0-9_]+$/),
+  createdAt: isoTimestamp,
+  objects: z.array(manifestObjectSchema).min(1),
+});
+
+export type ManifestObject = z.infer<typeof manifestObjectSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Glue and Athena table names: lowercase letters, digits and underscores. */
+export const datasetTableName = (dataset: string): string =>
+  dataset
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '') || 'dataset';
+
+/** Where a manifest is written in the assets bucket: grouped by table and UTC day for operators. */
+export const manifestKey = (table: string, createdAt: string, manifestId: string): string =>
+  `${S3_PREFIXES.manifests}${table}/${createdAt.slice(0, 10)}/${manifestId}.json`;

@@ -1,0 +1,78 @@
+/**
+ * Every physical name of the platform, derived from project, stage, account and region. These functions are
+ * the only place names are made: both apps, the trigger and the docs rely on them, and a change here renames
+ * resources (and breaks exports in use), so treat every function as a public, stable contract.
+ */
+
+/** Where a stage lives and what it is called: the inputs of every name. */
+export interface NameContext {
+  readonly project: string;
+  readonly stage: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The two CDK apps of the platform. */
+export type PlatformApp = 'infrastructure' | 'application';
+
+const prefix = (ctx: NameContext): string => `${ctx.project}-${ctx.stage}`;
+
+/** S3 names are global: account and region make them unique without a random suffix. */
+const bucketName = (ctx: NameContext, purpose: string): string =>
+  `${prefix(ctx)}-${purpose}-${ctx.account}-${ctx.region}`;
+
+/** Landing bucket: users drop CSV files under `incoming/<dataset>/`. */
+export const inputBucketName = (ctx: NameContext): string => bucketName(ctx, 'input');
+/** Curated Parquet under `<dataset>/`, rejected rows under `quarantine/<dataset>/`. */
+export const outputBucketName = (ctx: NameContext): string => bucketName(ctx, 'output');
+/** Glue scripts' temp dir, Spark UI logs, trigger manifests and run reports. */
+export const assetsBucketName = (ctx: NameContext): string => bucketName(ctx, 'assets');
+/** Server access logs of the three data buckets. */
+export const accessLogsBucketName = (ctx: NameContext): string => bucketName(ctx, 'access-logs');
+
+/** Alias of the stage's data key (buckets, queue, Glue logs and bookmarks). */
+export const dataKeyAlias = (ctx: NameContext): string => `alias/${prefix(ctx)}-data`;
+
+/** Glue and Athena want lowercase letters, digits and underscores in database names. */
+export const glueDatabaseName = (ctx: NameContext): string => `${prefix(ctx)}`.replace(/-/g, '_');
+export const glueSecurityConfigurationName = (ctx: NameContext): string => `${prefix(ctx)}-glue`;
+/** `jobId` is the registry key of the job (snake_case, such as `file_processor`). */
+export const glueJobName = (ctx: NameContext, jobId: string): string =>
+  `${prefix(ctx)}-${jobId.replace(/_/g, '-')}`;
+
+export const glueJobRoleName = (ctx: NameContext): string => `${prefix(ctx)}-glue-job`;
+export const triggerFunctionRoleName = (ctx: NameContext): string => `${prefix(ctx)}-trigger`;
+/** Assumed from the pipeline account by the application pipeline's smoke test. */
+export const smokeTestRoleName = (ctx: NameContext): string => `${prefix(ctx)}-smoke-test`;
+
+export const triggerFunctionName = (ctx: NameContext): string => `${prefix(ctx)}-trigger`;
+export const triggerQueueName = (ctx: NameContext): string => `${prefix(ctx)}-trigger`;
+export const triggerDeadLetterQueueName = (ctx: NameContext): string => `${prefix(ctx)}-trigger-dlq`;
+export const alarmTopicName = (ctx: NameContext): string => `${prefix(ctx)}-alarms`;
+
+/** One CloudFormation stack per app and stage. */
+export const stageStackName = (ctx: NameContext, app: PlatformApp): string => `${prefix(ctx)}-${app}`;
+/** The stack, in the pipeline account, that holds an app's pipeline. */
+export const pipelineStackName = (project: string, app: PlatformApp): string => `${project}-${app}-pipeline`;
+export const pipelineName = (project: string, app: PlatformApp): string => `${project}-${app}`;
+
+/** Key prefixes inside the buckets; the trigger, the jobs and the IAM policies all use these. */
+export const S3_PREFIXES = {
+  /** Input bucket: `incoming/<dataset>/<any path>.csv`. */
+  incoming: 'incoming/',
+  /** Assets bucket: manifests written by the trigger. */
+  manifests: 'manifests/',
+  /** Assets bucket: one JSON report per Glue run. */
+  reports: 'reports/',
+  /** Assets bucket: job scripts' temporary directory. */
+  glueTemp: 'glue-temp/',
+  /** Assets bucket: Spark UI event logs. */
+  sparkUiLogs: 'spark-ui-logs/',
+  /** Output bucket: rows and files that could not be processed. */
+  quarantine: 'quarantine/',
+} as const;
+
+/** The dataset the application pipeline's smoke test uploads to after a stage deploys. */
+export const SMOKE_TEST_DATASET = 'smoke_test';
+/** The Glue job that the trigger starts for every dataset. */
+export const DEFAULT_JOB_ID = 'file_processor';
