@@ -43,7 +43,8 @@ const formatPath = (segments: readonly PropertyKey[]): string =>
 
 const valueAt = (root: unknown, segments: readonly PropertyKey[]): unknown =>
   segments.reduce<unknown>(
-    (node, seg) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[seg] : undefined),
+    (node, seg) =>
+      node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[seg] : undefined,
     root,
   );
 
@@ -94,7 +95,11 @@ function crossFieldProblems(raw: unknown): ConfigProblem[] {
 
   if (project.success) {
     for (const p of projectNameProblems(project.data)) {
-      problems.push({ path: 'project', value: project.data, expected: `${p.what} "${p.name}" must have ${p.expected}` });
+      problems.push({
+        path: 'project',
+        value: project.data,
+        expected: `${p.what} "${p.name}" must have ${p.expected}`,
+      });
     }
   }
 
@@ -163,13 +168,17 @@ export function resolveConfigPath(options: ConfigLocationOptions = {}): string {
 export function loadPlatformConfig(options: ConfigLocationOptions = {}): PlatformConfig {
   const file = resolveConfigPath(options);
   if (!existsSync(file)) {
-    throw new PlatformConfigError(file, [{ path: '', value: undefined, expected: 'the config file to exist' }]);
+    throw new PlatformConfigError(file, [
+      { path: '', value: undefined, expected: 'the config file to exist' },
+    ]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new PlatformConfigError(file, [{ path: '', value: undefined, expected: `valid JSON (${(e as Error).message})` }]);
+    throw new PlatformConfigError(file, [
+      { path: '', value: undefined, expected: `valid JSON (${(e as Error).message})` },
+    ]);
   }
   return parsePlatformConfig(raw, file);
 }
@@ -178,7 +187,9 @@ export function loadPlatformConfig(options: ConfigLocationOptions = {}): Platfor
 export const stageContext = (config: PlatformConfig, stageName: string): NameContext => {
   const stage = config.stages.find((s) => s.name === stageName);
   if (!stage) {
-    throw new Error(`No stage "${stageName}" in the config; stages are: ${config.stages.map((s) => s.name).join(', ')}`);
+    throw new Error(
+      `No stage "${stageName}" in the config; stages are: ${config.stages.map((s) => s.name).join(', ')}`,
+    );
   }
   return { project: config.project, stage: stage.name, account: stage.account, region: stage.region };
 };

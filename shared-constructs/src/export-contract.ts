@@ -25,7 +25,11 @@ export const exportName = (ctx: NameContext, key: ExportKey): string => `${ctx.p
 
 /** Exports `value` under the contract's name; the output's logical id is the key. */
 export function exportValue(scope: Construct, ctx: NameContext, key: ExportKey, value: string): CfnOutput {
-  return new CfnOutput(scope, key, { value, exportName: exportName(ctx, key), description: `Contract export ${key}` });
+  return new CfnOutput(scope, key, {
+    value,
+    exportName: exportName(ctx, key),
+    description: `Contract export ${key}`,
+  });
 }
 
 /** Imports a contract value exported by the infrastructure stack of the same stage. */

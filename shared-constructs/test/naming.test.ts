@@ -4,7 +4,9 @@ const dev: NameContext = { project: 'glue-etl', stage: 'dev', account: '22222222
 
 test('bucket names carry account and region for global uniqueness', () => {
   expect(inputBucketName(dev)).toBe('glue-etl-dev-input-222222222222-eu-west-1');
-  expect(assetsBucketName({ ...dev, region: 'us-east-1' })).toBe('glue-etl-dev-assets-222222222222-us-east-1');
+  expect(assetsBucketName({ ...dev, region: 'us-east-1' })).toBe(
+    'glue-etl-dev-assets-222222222222-us-east-1',
+  );
 });
 
 test('the Glue database name uses underscores where the project has hyphens', () => {

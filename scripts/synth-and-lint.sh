@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Synthesizes both apps with the CDK CLI on the embedded default config and on a three-stage config, then runs
+# cfn-lint on every template. Synth itself fails on any unacknowledged cdk-nag finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=.build/synth
+rm -rf "$out"
+for config in platform.config.json scripts/fixtures/three-stages.config.json; do
+  name=$(basename "$config" .json)
+  for app in infrastructure-repo application-repo; do
+    echo "synth: $app on $config"
+    (cd "$app" && npx cdk synth --quiet -c config="../$config" -o "../$out/$name/$app" > /dev/null)
+  done
+done
+mapfile -t templates < <(find "$out" -name '*.template.json' | sort)
+echo "cfn-lint: ${#templates[@]} templates"
+.venv/bin/cfn-lint --format parseable -- "${templates[@]}"

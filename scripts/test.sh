@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it: type-check, lint, format, jest (all workspaces), pytest on local Spark,
+# synthesis of both apps on the default and a three-stage config, and cfn-lint on every synthesized template.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+mkdir -p .build
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "type-check (tsc -b)"
+npx tsc -b
+
+step "lint (eslint) and format (prettier)"
+npx eslint . --max-warnings 0
+npx prettier --check . --log-level warn
+
+step "jest"
+jest_status=0
+npx jest --ci --json --outputFile=.build/jest-results.json || jest_status=$?
+
+step "pytest (local Spark)"
+pytest_status=0
+.venv/bin/python -m pytest application-repo/glue-jobs -q -p no:cacheprovider --junitxml=.build/pytest-results.xml ||
+  pytest_status=$?
+
+step "synthesize both apps and lint the templates (cfn-lint)"
+synth_status=0
+bash scripts/synth-and-lint.sh || synth_status=$?
+
+.venv/bin/python scripts/test_summary.py .build/jest-results.json .build/pytest-results.xml
+[ "$jest_status" -eq 0 ] && [ "$pytest_status" -eq 0 ] && [ "$synth_status" -eq 0 ]

@@ -1,0 +1,222 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import {
+  DEFAULT_CONFIG_PATH,
+  loadPlatformConfig,
+  parsePlatformConfig,
+  PlatformConfigError,
+  PlatformConfigInput,
+  resolveConfigPath,
+} from '../src';
+
+const good = (): PlatformConfigInput => ({
+  project: 'glue-etl',
+  pipeline: { account: '111111111111', region: 'eu-west-1' },
+  source: {
+    connectionArn:
+      'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
+    repository: 'example-org/glue-gitops-platform',
+    branch: 'main',
+  },
+  stages: [
+    { name: 'dev', account: '222222222222', region: 'eu-west-1' },
+    { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
+  ],
+});
+
+/** Runs the parser and returns the problems it reports, or fails the test if it accepted the config. */
+function problemsOf(raw: unknown): PlatformConfigError {
+  try {
+    parsePlatformConfig(raw, 'test.json');
+  } catch (e) {
+    if (e instanceof PlatformConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+type Json = Record<string, unknown>;
+
+/** A copy of the good config with the fields at the given paths (`stages[0].account`) set; `undefined` deletes. */
+const withFields = (fields: Record<string, unknown>): unknown => {
+  const config = JSON.parse(JSON.stringify(good())) as Json;
+  for (const [field, value] of Object.entries(fields)) {
+    const keys = field.split(/[.[\]]+/).filter(Boolean);
+    const last = keys.pop() as string;
+    const parent = keys.reduce<Json>((node, key) => node[key] as Json, config);
+    if (value === undefined) delete parent[last];
+    else parent[last] = value;
+  }
+  return config;
+};
+
+test('the good config parses and gets defaults for optional stage fields', () => {
+  const config = parsePlatformConfig(good());
+  expect(config.stages.map((s) => s.name)).toEqual(['dev', 'prod']);
+  expect(config.stages[0]).toMatchObject({
+    requireApproval: false,
+    smokeTest: false,
+    retainData: false,
+    glueExecutionClass: 'STANDARD',
+  });
+});
+
+test('the embedded default config is valid and uses only placeholder accounts', () => {
+  const config = loadPlatformConfig({ env: {} });
+  const accounts = [config.pipeline.account, ...config.stages.map((s) => s.account)];
+  expect(accounts).toEqual(['111111111111', '222222222222', '333333333333']);
+});
+
+describe('a bad config is rejected with the field, the value and what is expected', () => {
+  const cases: Array<[string, unknown, string, RegExp]> = [
+    [
+      'an 11-digit account',
+      withFields({ 'stages[0].account': '22222222222' }),
+      'stages[0].account',
+      /"22222222222".*12 digits/,
+    ],
+    [
+      'an account given as a number',
+      withFields({ 'pipeline.account': 111111111111 }),
+      'pipeline.account',
+      /12 digits/,
+    ],
+    [
+      'an unknown key at the top',
+      withFields({ stagse: [] }),
+      'stagse',
+      /unknown key "stagse".*allowed keys here: project, pipeline, source/,
+    ],
+    [
+      'an unknown key in a stage',
+      withFields({ 'stages[1].retain_data': true }),
+      'stages[1].retain_data',
+      /unknown key "retain_data".*retainData/,
+    ],
+    [
+      'a region that does not exist',
+      withFields({ 'stages[1].region': 'eu-west-9' }),
+      'stages[1].region',
+      /"eu-west-9".*AWS region/,
+    ],
+    [
+      'duplicate stage names',
+      withFields({ 'stages[1].name': 'dev' }),
+      'stages[1].name',
+      /unique.*stages\[0\]/,
+    ],
+    [
+      'an uppercase stage name',
+      withFields({ 'stages[0].name': 'Dev' }),
+      'stages[0].name',
+      /"Dev".*lowercase/,
+    ],
+    [
+      'a retained stage without approval',
+      withFields({ 'stages[1].requireApproval': false }),
+      'stages[1].requireApproval',
+      /retains data.*approved/,
+    ],
+    ['no stages', withFields({ stages: [] }), 'stages', /at least one stage/],
+    [
+      'a malformed connection ARN',
+      withFields({ 'source.connectionArn': 'arn:aws:s3:::bucket' }),
+      'source.connectionArn',
+      /codeconnections/,
+    ],
+    [
+      'a repository without an owner',
+      withFields({ 'source.repository': 'platform' }),
+      'source.repository',
+      /owner\/name/,
+    ],
+    [
+      'a missing project',
+      withFields({ project: undefined }),
+      'project',
+      /got nothing; expected a project name/,
+    ],
+    ['a non-boolean flag', withFields({ 'stages[0].smokeTest': 'yes' }), 'stages[0].smokeTest', /"yes"/],
+    [
+      'an unknown execution class',
+      withFields({ 'stages[0].glueExecutionClass': 'SPOT' }),
+      'stages[0].glueExecutionClass',
+      /"SPOT"/,
+    ],
+  ];
+
+  test.each(cases)('%s', (_what, raw, field, message) => {
+    const error = problemsOf(raw);
+    const problem = error.problems.find((p) => p.path === field);
+    expect(problem).toBeDefined();
+    expect(error.message).toContain(`${field}: got`);
+    expect(error.message).toMatch(message);
+  });
+});
+
+test('names that overflow the 63-character S3 limit stop the config with the bucket named', () => {
+  const raw = withFields({
+    project: 'a-very-long-name',
+    'stages[0].name': 'integration',
+    'stages[0].region': 'ap-southeast-2',
+  });
+  const error = problemsOf(raw);
+  expect(error.message).toMatch(
+    /stages\[0\]\.name: got "integration"; access-log bucket name "a-very-long-name-integration-access-logs-222222222222-ap-southeast-2" must have 3-63 characters, got 68/,
+  );
+});
+
+test('every problem is listed at once, not only the first', () => {
+  const raw = withFields({ 'stages[0].account': '1', 'stages[1].region': 'mars-1', typo: true });
+  const error = problemsOf(raw);
+  expect(error.problems.map((p) => p.path).sort()).toEqual(['stages[0].account', 'stages[1].region', 'typo']);
+});
+
+test('a file that is not JSON is rejected with the parser message', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'config-'));
+  const file = path.join(dir, 'broken.json');
+  writeFileSync(file, '{ "project": ');
+  expect(() => loadPlatformConfig({ contextPath: file })).toThrow(/broken\.json.*valid JSON/s);
+});
+
+test('a missing file is named in the error', () => {
+  expect(() => loadPlatformConfig({ contextPath: 'no/such/config.json' })).toThrow(
+    /no\/such\/config\.json.*exist/s,
+  );
+});
+
+describe('choosing the config file', () => {
+  test('-c config=PATH wins over PLATFORM_CONFIG', () => {
+    expect(resolveConfigPath({ contextPath: 'a.json', env: { PLATFORM_CONFIG: 'b.json' } })).toBe(
+      path.resolve('a.json'),
+    );
+  });
+
+  test('PLATFORM_CONFIG is used when no context path is given', () => {
+    expect(resolveConfigPath({ env: { PLATFORM_CONFIG: 'b.json' } })).toBe(path.resolve('b.json'));
+  });
+
+  test('the embedded default is used when neither is given', () => {
+    expect(resolveConfigPath({ env: {} })).toBe(DEFAULT_CONFIG_PATH);
+  });
+
+  test('a file chosen by PLATFORM_CONFIG is loaded and validated', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'config-'));
+    const file = path.join(dir, 'three-stages.json');
+    const three = good();
+    three.stages.splice(1, 0, {
+      name: 'staging',
+      account: '222222222222',
+      region: 'eu-central-1',
+      requireApproval: true,
+    });
+    writeFileSync(file, JSON.stringify(three));
+    expect(loadPlatformConfig({ env: { PLATFORM_CONFIG: file } }).stages.map((s) => s.name)).toEqual([
+      'dev',
+      'staging',
+      'prod',
+    ]);
+  });
+});

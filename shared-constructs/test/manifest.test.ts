@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import { datasetTableName, Manifest, manifestKey, manifestSchema } from '../src';
+
+const fixturePath = path.join(__dirname, '..', 'fixtures', 'manifest.json');
+
+test('the shared manifest fixture satisfies the schema the trigger writes with', () => {
+  const fixture: Manifest = manifestSchema.parse(JSON.parse(readFileSync(fixturePath, 'utf8')));
+  expect(fixture.objects).toHaveLength(2);
+  expect(fixture.table).toBe(datasetTableName(fixture.dataset));
+});
+
+test('a manifest with an extra field is rejected so both sides stay in step', () => {
+  const raw = { ...(JSON.parse(readFileSync(fixturePath, 'utf8')) as object), priority: 'high' };
+  expect(manifestSchema.safeParse(raw).success).toBe(false);
+});
+
+test('a manifest without objects is rejected', () => {
+  const raw = { ...(JSON.parse(readFileSync(fixturePath, 'utf8')) as object), objects: [] };
+  expect(manifestSchema.safeParse(raw).success).toBe(false);
+});
+
+test.each([
+  ['Sales-EU', 'sales_eu'],
+  ['orders', 'orders'],
+  ['2026.Q4 report', '2026_q4_report'],
+  ['__', 'dataset'],
+])('dataset %p becomes the table name %p', (dataset, table) => {
+  expect(datasetTableName(dataset)).toBe(table);
+});
+
+test('manifests are keyed by table and UTC day', () => {
+  expect(manifestKey('sales_eu', '2026-11-23T10:15:00.000Z', 'abc')).toBe(
+    'manifests/sales_eu/2026-11-23/abc.json',
+  );
+});
