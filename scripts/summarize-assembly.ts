@@ -8,7 +8,12 @@ import * as path from 'node:path';
 interface Artifact {
   readonly type: string;
   readonly environment?: string;
-  readonly properties?: { directoryName?: string; displayName?: string; templateFile?: string; stackName?: string };
+  readonly properties?: {
+    directoryName?: string;
+    displayName?: string;
+    templateFile?: string;
+    stackName?: string;
+  };
   readonly displayName?: string;
 }
 
@@ -24,7 +29,9 @@ interface PipelineStage {
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
 function describeStack(dir: string, id: string, artifact: Artifact, indent: string): string[] {
-  const template = readJson<Template>(path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`));
+  const template = readJson<Template>(
+    path.join(dir, artifact.properties?.templateFile ?? `${id}.template.json`),
+  );
   const resources = Object.values(template.Resources ?? {});
   const byType = new Map<string, number>();
   for (const r of resources) byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
@@ -40,7 +47,9 @@ function describeStack(dir: string, id: string, artifact: Artifact, indent: stri
   for (const r of resources.filter((x) => x.Type === 'AWS::CodePipeline::Pipeline')) {
     const stages = (r.Properties?.Stages ?? []) as PipelineStage[];
     const actions = stages.reduce((n, s) => n + s.Actions.length, 0);
-    lines.push(`${indent}  pipeline ${String(r.Properties?.Name)}: ${stages.length} stages, ${actions} actions`);
+    lines.push(
+      `${indent}  pipeline ${String(r.Properties?.Name)}: ${stages.length} stages, ${actions} actions`,
+    );
     for (const s of stages) lines.push(`${indent}    ${s.Name}: ${s.Actions.map((a) => a.Name).join(', ')}`);
   }
   return lines;
@@ -53,7 +62,9 @@ function describeAssembly(dir: string, indent = ''): string[] {
     if (artifact.type === 'aws:cloudformation:stack') lines.push(...describeStack(dir, id, artifact, indent));
     if (artifact.type === 'cdk:cloud-assembly') {
       lines.push(`${indent}stage ${artifact.properties?.displayName ?? id}`);
-      lines.push(...describeAssembly(path.join(dir, artifact.properties?.directoryName ?? id), `${indent}  `));
+      lines.push(
+        ...describeAssembly(path.join(dir, artifact.properties?.directoryName ?? id), `${indent}  `),
+      );
     }
   }
   return lines;
@@ -61,7 +72,9 @@ function describeAssembly(dir: string, indent = ''): string[] {
 
 for (const dir of process.argv.slice(2)) {
   if (!existsSync(path.join(dir, 'manifest.json'))) {
-    console.error(`summarize-assembly: ${dir} is not a cloud assembly (no manifest.json); synthesize the app first`);
+    console.error(
+      `summarize-assembly: ${dir} is not a cloud assembly (no manifest.json); synthesize the app first`,
+    );
     process.exit(1);
   }
   console.log(`\n== ${dir}`);

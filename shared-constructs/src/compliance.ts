@@ -1,6 +1,6 @@
-import { IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 
 /**
  * Runs cdk-nag's AWS Solutions pack on every synth of `app`. A finding fails the synth unless it was

@@ -1,8 +1,9 @@
-import { App, Stack, Stage } from 'aws-cdk-lib';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 
 import { acknowledge, addComplianceChecks } from '../src';
 
