@@ -1,6 +1,45 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 
-/** Placeholder while the trigger is built; reports every message as failed so nothing is acknowledged. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => ({
-  batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })),
-});
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+
+import { createClients } from './clients';
+import { processBatch } from './process-batch';
+import { logger, metrics, publishCounts } from './telemetry';
+import { readTriggerConfig } from './trigger-config';
+
+// Read at cold start: a missing variable fails the init with an error naming it, before any message is touched.
+const config = readTriggerConfig(process.env);
+const clients = createClients();
+
+/** `20261123T112000Z-<uuid>`: sorts by time within a day's folder and never collides. */
+const newManifestId = (createdAt: Date): string =>
+  `${createdAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomUUID()}`;
+
+/** SQS -> manifests -> Glue runs. Returns the messages to retry; throws only on a bug outside processBatch. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  const result = await processBatch(event.Records, {
+    config,
+    clients,
+    now: () => new Date(),
+    newManifestId,
+    remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    random: Math.random,
+  });
+  try {
+    publishCounts(metrics, result.counts);
+  } catch (error) {
+    // Runs have started: throwing now would re-deliver their messages. Losing one metric document is the lesser harm.
+    logger.error('metrics not published', { error: error instanceof Error ? error.message : String(error) });
+  }
+  logger.info('batch done', {
+    messages: event.Records.length,
+    runsStarted: result.runs.length,
+    jobRunIds: result.runs.map((run) => run.jobRunId),
+    failedMessages: result.response.batchItemFailures.length,
+  });
+  return result.response;
+};

@@ -1,0 +1,115 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+
+/**
+ * Drives the bundled handler (run.sh builds it) with mocked clients. The bundle keeps `@aws-sdk/*` external, so
+ * it loads the same client classes that aws-sdk-client-mock patches here. Results go to RESULT_FILE so the
+ * handler's own log lines (stdout) can be thrown away without hiding them.
+ */
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+const resultFile = process.env.RESULT_FILE ?? 'bench/out/trigger/throughput.txt';
+const report = { write: (text: string): void => appendFileSync(resultFile, text) };
+const bundlePath = path.resolve(process.env.BUNDLE ?? 'bench/out/trigger/default/index.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handler } = require(bundlePath) as { handler: Handler };
+
+const context = {
+  functionName: 'bench',
+  awsRequestId: 'bench',
+  getRemainingTimeInMillis: () => 900_000,
+} as unknown as Context;
+
+const s3 = mockClient(S3Client);
+const glue = mockClient(GlueClient);
+const sqs = mockClient(SQSClient);
+s3.on(PutObjectCommand).resolves({});
+glue.on(StartJobRunCommand).resolves({ JobRunId: 'jr_bench' });
+sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+
+const DATASETS = ['sales', 'stock', 'returns'];
+
+const records = (count: number): SQSRecord[] =>
+  Array.from({ length: count }, (_, index) => ({
+    messageId: `m-${index}`,
+    receiptHandle: `r-${index}`,
+    body: JSON.stringify({
+      Records: [
+        {
+          eventVersion: '2.1',
+          eventSource: 'aws:s3',
+          awsRegion: 'eu-west-1',
+          eventTime: '2026-11-23T10:15:30.000Z',
+          eventName: 'ObjectCreated:Put',
+          s3: {
+            bucket: { name: 'glue-platform-dev-input-222222222222-eu-west-1' },
+            object: {
+              key: `incoming/${DATASETS[index % DATASETS.length]}/2026/upload+${index}.csv`,
+              size: 1024,
+              eTag: `${index}`.padStart(32, '0'),
+              versionId: `v${index}`,
+            },
+          },
+        },
+      ],
+    }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:222222222222:glue-platform-dev-trigger',
+    awsRegion: 'eu-west-1',
+  }));
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const timeMs = async (work: () => unknown): Promise<number> => {
+  const start = process.hrtime.bigint();
+  await Promise.resolve(work());
+  return Number(process.hrtime.bigint() - start) / 1e6;
+};
+
+const main = async (): Promise<void> => {
+  const batchSize = 10_000;
+  const batch = records(batchSize);
+  await handler({ Records: batch.slice(0, 500) }, context);
+  const handlerMs: number[] = [];
+  const parseMs: number[] = [];
+  for (let round = 0; round < 7; round += 1) {
+    parseMs.push(await timeMs(() => batch.map((record) => JSON.parse(record.body) as unknown)));
+    handlerMs.push(await timeMs(() => handler({ Records: batch }, context)));
+  }
+  const handlerRate = batchSize / (median(handlerMs) / 1000);
+  const parseRate = batchSize / (median(parseMs) / 1000);
+  report.write(
+    `  handler                    ${Math.round(handlerRate).toLocaleString('en')} records/s ` +
+      `(median of 7 batches of ${batchSize.toLocaleString('en')} messages)\n` +
+      `  JSON.parse of the bodies   ${Math.round(parseRate).toLocaleString('en')} records/s (baseline)\n` +
+      `  ratio                      the handler takes ${(parseRate / handlerRate).toFixed(0)}x the parse-only time\n`,
+  );
+
+  glue.resetHistory();
+  const response = await handler({ Records: records(2500) }, context);
+  report.write(
+    `2,500 uploads across ${DATASETS.length} datasets in one batch: ` +
+      `${glue.commandCalls(StartJobRunCommand).length} Glue runs started, ` +
+      `${response.batchItemFailures.length} messages failed\n`,
+  );
+};
+
+void main();

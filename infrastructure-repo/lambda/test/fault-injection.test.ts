@@ -1,0 +1,297 @@
+import {
+  ConcurrentRunsExceededException,
+  EntityNotFoundException,
+  InternalServiceException,
+  StartJobRunCommand,
+  ThrottlingException,
+} from '@aws-sdk/client-glue';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+
+import { objectIdentity } from '../src/batch-plan';
+import { manifestSchema, type ManifestObject } from '../src/manifest-contract';
+import { processBatch } from '../src/process-batch';
+
+import { glueMock, s3Mock, sqsMock } from './support/aws-mocks';
+import {
+  ASSETS_BUCKET,
+  captureLogs,
+  INPUT_BUCKET,
+  notification,
+  testDeps,
+  type ObjectSpec,
+} from './support/events';
+import { seededRandom, SimQueue } from './support/sqs-simulator';
+
+/**
+ * Thousands of uploads through the trigger over many invocations, with random batch composition, random S3,
+ * Glue and SQS failures, duplicate S3 notifications, hand-made multi-record messages, invalid messages and
+ * invocations short of time. The claims: no object is lost (each is in a started run or its message is in the
+ * DLQ) and no retry hands an object to a second run.
+ */
+
+const SEED = 20261123;
+const OBJECTS = 3000;
+const DATASETS = ['sales', 'stock', 'Returns-EU', 'web.events', 'crm', 'hr'];
+const MAX_RECEIVE_COUNT = 5;
+
+interface Universe {
+  /** Every object that was uploaded, by identity. */
+  readonly objects: Map<string, ManifestObject>;
+  /** Which messages carry each object. */
+  readonly carriers: Map<string, string[]>;
+  /** Messages that can never succeed (invalid body, several datasets). */
+  readonly hopeless: Set<string>;
+  /** Objects of hopeless messages: they may only be in the DLQ. */
+  readonly hopelessObjects: Set<string>;
+}
+
+interface Outcome {
+  readonly universe: Universe;
+  readonly runs: { jobRunId: string; invocation: number; identities: string[] }[];
+  /** Invocations that acknowledged each message. */
+  readonly acknowledged: Map<string, number[]>;
+  readonly deadLetters: Set<string>;
+  readonly invocations: number;
+  readonly queueLeft: number;
+}
+
+const simulate = async (seed: number): Promise<Outcome> => {
+  const random = seededRandom(seed);
+  const chance = (p: number): boolean => random() < p;
+  const queue = new SimQueue({ visibilityTimeoutSeconds: 180, maxReceiveCount: MAX_RECEIVE_COUNT }, random);
+  const universe: Universe = {
+    objects: new Map(),
+    carriers: new Map(),
+    hopeless: new Set(),
+    hopelessObjects: new Set(),
+  };
+
+  const specFor = (index: number): ObjectSpec => ({
+    key: `incoming/${DATASETS[index % DATASETS.length]}/2026/file ${index} +été.csv`,
+    versionId: index % 10 === 0 ? undefined : `v${index}`,
+    eTag: `${index}`.padStart(32, '0'),
+    size: index,
+  });
+  const toObject = (spec: ObjectSpec): ManifestObject => ({
+    bucket: INPUT_BUCKET,
+    key: spec.key,
+    versionId: spec.versionId ?? null,
+    eTag: spec.eTag ?? '',
+    size: spec.size ?? 0,
+    eventTime: '2026-11-23T10:15:30.000Z',
+  });
+  const sendObjects = (specs: ObjectSpec[], hopeless = false): void => {
+    const messageId = queue.send(JSON.stringify(notification(...specs)));
+    if (hopeless) universe.hopeless.add(messageId);
+    for (const spec of specs) {
+      const object = toObject(spec);
+      const identity = objectIdentity(object);
+      universe.objects.set(identity, object);
+      universe.carriers.set(identity, [...(universe.carriers.get(identity) ?? []), messageId]);
+      if (hopeless) universe.hopelessObjects.add(identity);
+    }
+  };
+
+  // Uploads arrive over time, interleaved with invocations.
+  const pending: (() => void)[] = [];
+  const used = new Set<number>();
+  for (let index = 0; index < OBJECTS; index += 1) {
+    if (used.has(index)) continue;
+    if (chance(0.1)) {
+      // A hand-made message with several objects of one dataset (same index modulo the dataset count).
+      const indexes = [0, 1, 2, 3]
+        .slice(0, 2 + Math.floor(random() * 3))
+        .map((step) => index + step * DATASETS.length)
+        .filter((candidate) => candidate < OBJECTS && !used.has(candidate));
+      indexes.forEach((candidate) => used.add(candidate));
+      pending.push(() => sendObjects(indexes.map(specFor)));
+      continue;
+    }
+    const spec = specFor(index);
+    pending.push(() => sendObjects([spec]));
+    // S3 delivers at least once: sometimes a second notification of the same version.
+    if (chance(0.05)) pending.push(() => sendObjects([spec]));
+  }
+  for (let index = 0; index < 40; index += 1) {
+    pending.push(() => universe.hopeless.add(queue.send(chance(0.5) ? 'not json' : '{"Records":[{}]}')));
+  }
+  for (let index = 0; index < 10; index += 1) {
+    pending.push(() =>
+      sendObjects(
+        [{ key: `incoming/sales/mixed-${index}.csv` }, { key: `incoming/stock/mixed-${index}.csv` }],
+        true,
+      ),
+    );
+  }
+  for (let index = 0; index < 5; index += 1) {
+    pending.push(() => queue.send('{"Service":"Amazon S3","Event":"s3:TestEvent"}'));
+  }
+  for (let index = pending.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [pending[index], pending[other]] = [pending[other], pending[index]];
+  }
+
+  // The world the function talks to, with faults.
+  const store = new Map<string, string>();
+  const runs: Outcome['runs'] = [];
+  let invocation = 0;
+  let runNumber = 0;
+  const glueFailures = [
+    () => new ConcurrentRunsExceededException({ message: 'max concurrent runs', $metadata: {} }),
+    () => new ThrottlingException({ message: 'rate exceeded', $metadata: {} }),
+    () => new EntityNotFoundException({ message: 'job not found', $metadata: {} }),
+    () => new InternalServiceException({ message: 'internal', $metadata: {} }),
+  ];
+  s3Mock.reset();
+  glueMock.reset();
+  sqsMock.reset();
+  s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
+    if (chance(0.06)) throw new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: {} });
+    store.set(input.Key, input.Body);
+    return {};
+  });
+  glueMock.on(StartJobRunCommand).callsFake((input: { Arguments: Record<string, string> }) => {
+    if (chance(0.15)) throw glueFailures[Math.floor(random() * glueFailures.length)]();
+    const uri = input.Arguments['--manifest'] ?? '';
+    const body = store.get(uri.replace(`s3://${ASSETS_BUCKET}/`, ''));
+    if (!body) throw new Error(`run started on a manifest that was never written: ${uri}`);
+    const manifest = manifestSchema.parse(JSON.parse(body));
+    const jobRunId = `jr_${(runNumber += 1)}`;
+    runs.push({ jobRunId, invocation, identities: manifest.objects.map(objectIdentity) });
+    return { JobRunId: jobRunId };
+  });
+  sqsMock
+    .on(ChangeMessageVisibilityBatchCommand)
+    .callsFake((input: { Entries: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] }) => {
+      if (chance(0.05)) throw new Error('sqs unavailable');
+      const failed = input.Entries.filter(
+        (entry) => !queue.changeVisibility(entry.ReceiptHandle, entry.VisibilityTimeout),
+      );
+      return {
+        Successful: [],
+        Failed: failed.map((entry) => ({ Id: entry.Id, Code: 'ReceiptHandleIsInvalid', SenderFault: true })),
+      };
+    });
+
+  // The event source: poll, invoke, delete what was not reported.
+  const acknowledged = new Map<string, number[]>();
+  let manifestNumber = 0;
+  const deps = testDeps({
+    config: { assetsBucketName: ASSETS_BUCKET, glueJobName: 'job', maxObjectsPerManifest: 10 },
+    now: () => new Date(Date.UTC(2026, 10, 23) + queue.clock * 1000),
+    newManifestId: () => `m${(manifestNumber += 1)}`,
+    remainingTimeMs: () => (chance(0.03) ? 5_000 : 300_000),
+    random,
+  });
+  while (pending.length > 0 || queue.size > 0) {
+    const arrivals = Math.floor(random() * 120);
+    for (let index = 0; index < arrivals && pending.length > 0; index += 1) pending.shift()!();
+    const batch = queue.receive(1 + Math.floor(random() * 300));
+    if (batch.length > 0) {
+      invocation += 1;
+      const result = await processBatch(batch, deps);
+      const failed = new Set(result.response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      for (const record of batch) {
+        if (failed.has(record.messageId)) continue;
+        queue.delete(record.messageId);
+        acknowledged.set(record.messageId, [...(acknowledged.get(record.messageId) ?? []), invocation]);
+      }
+    }
+    const next = queue.nextVisibleAt();
+    queue.clock =
+      pending.length > 0 || next === undefined ? queue.clock + 5 : Math.max(queue.clock + 5, next);
+  }
+  return {
+    universe,
+    runs,
+    acknowledged,
+    deadLetters: new Set(queue.deadLetters.map((message) => message.messageId)),
+    invocations: invocation,
+    queueLeft: queue.size,
+  };
+};
+
+describe('fault injection (seeded)', () => {
+  let outcome: Outcome;
+
+  beforeAll(async () => {
+    captureLogs();
+    outcome = await simulate(SEED);
+  });
+
+  afterAll(() => {
+    jest.restoreAllMocks();
+  });
+
+  const runsOf = (identity: string) => outcome.runs.filter((run) => run.identities.includes(identity));
+  const inDlq = (identity: string) =>
+    (outcome.universe.carriers.get(identity) ?? []).some((messageId) => outcome.deadLetters.has(messageId));
+
+  test('the simulation exercised runs, retries and the DLQ', () => {
+    expect(outcome.universe.objects.size).toBeGreaterThan(OBJECTS * 0.9);
+    expect(outcome.runs.length).toBeGreaterThan(50);
+    expect(outcome.deadLetters.size).toBeGreaterThan(outcome.universe.hopeless.size);
+    expect(outcome.queueLeft).toBe(0);
+  });
+
+  test('no object is lost: each is in a started run or its message is in the DLQ', () => {
+    const lost = [...outcome.universe.objects.keys()].filter(
+      (identity) => runsOf(identity).length === 0 && !inDlq(identity),
+    );
+
+    expect(lost).toEqual([]);
+  });
+
+  test('every message ends acknowledged once or in the DLQ, never both', () => {
+    const both = [...outcome.deadLetters].filter((messageId) => outcome.acknowledged.has(messageId));
+    const twice = [...outcome.acknowledged].filter(([, invocations]) => invocations.length > 1);
+
+    expect([both, twice]).toEqual([[], []]);
+  });
+
+  test('hopeless messages all end in the DLQ and none of their objects is run', () => {
+    const notInDlq = [...outcome.universe.hopeless].filter(
+      (messageId) => !outcome.deadLetters.has(messageId),
+    );
+    const run = [...outcome.universe.hopelessObjects].filter((identity) => runsOf(identity).length > 0);
+
+    expect([notInDlq, run]).toEqual([[], []]);
+  });
+
+  test('an object notified once is in exactly one started run, or in none when its message is in the DLQ', () => {
+    const wrong = [...outcome.universe.carriers]
+      .filter(([, carriers]) => carriers.length === 1)
+      .filter(([identity]) => runsOf(identity).length !== (inDlq(identity) ? 0 : 1));
+
+    expect(wrong).toEqual([]);
+  });
+
+  test('an object is in one started run per invocation that acknowledged a message carrying it, never more', () => {
+    const mismatched = [...outcome.universe.carriers].filter(([identity, carriers]) => {
+      const ackInvocations = new Set(
+        carriers.flatMap((messageId) => outcome.acknowledged.get(messageId) ?? []),
+      );
+      const runInvocations = runsOf(identity).map((run) => run.invocation);
+      return (
+        runInvocations.length !== ackInvocations.size ||
+        !runInvocations.every((index) => ackInvocations.has(index))
+      );
+    });
+
+    expect(mismatched).toEqual([]);
+  });
+
+  test('duplicate notifications in one batch start one run for the object', () => {
+    const sameInvocationTwice = outcome.runs.filter((run, index) =>
+      outcome.runs.some(
+        (other, otherIndex) =>
+          otherIndex !== index &&
+          other.invocation === run.invocation &&
+          other.identities.some((identity) => run.identities.includes(identity)),
+      ),
+    );
+
+    expect(sameInvocationTwice).toEqual([]);
+  });
+});
