@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from './aws-cli';
+import {
+  candidateRuns,
+  outputKeyPrefix,
+  parseJobRuns,
+  parseObjectKeys,
+  parseRunReport,
+  pollRun,
+  ReportLookup,
+  reportedFileProblems,
+  runVerdict,
+  smokeTestCsv,
+  smokeTestFileStem,
+} from './smoke-test';
+import { DEFAULT_SMOKE_WAIT_SECONDS, requireEnv, secondsFromEnv, STEP_ENV } from './step-env';
+
+const DEFAULT_POLL_SECONDS = 20;
+/** The newest runs are enough: the smoke run started moments ago. */
+const RUNS_TO_INSPECT = '50';
+/**
+ * Runs that started up to this long before the upload (by CodeBuild's clock) still count, so clock skew cannot
+ * hide the smoke run; the report, which names the uploaded file, decides which run it is.
+ */
+const CLOCK_MARGIN_MS = 60_000;
+
+export interface SmokeTestDeps {
+  readonly aws: AwsCli;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: (line: string) => void;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly randomHex: () => string;
+  /** Writes `content` to a new local file and returns its path. */
+  readonly writeTempFile: (name: string, content: string) => string;
+}
+
+/**
+ * Pipeline step after a stage deploys: upload a small CSV as the smoke-test role, wait for the Glue run the
+ * trigger starts, then check that the run's report lists the file with every row written and that the Parquet
+ * exists where the report says. Only what the smoke-test role allows: put under `incoming/smoke_test/`, follow
+ * the job's runs, read reports, list and read `smoke_test/` in the output bucket.
+ */
+export async function runSmokeTest(deps: SmokeTestDeps): Promise<boolean> {
+  const { aws, env, log } = deps;
+  const region = requireEnv(env, STEP_ENV.stageRegion);
+  const stageName = requireEnv(env, STEP_ENV.stageName);
+  const inputBucket = requireEnv(env, STEP_ENV.inputBucket);
+  const outputBucket = requireEnv(env, STEP_ENV.outputBucket);
+  const assetsBucket = requireEnv(env, STEP_ENV.assetsBucket);
+  const jobName = requireEnv(env, STEP_ENV.glueJobName);
+  const uploadPrefix = requireEnv(env, STEP_ENV.uploadPrefix);
+  const manifestPrefix = requireEnv(env, STEP_ENV.manifestPrefix);
+  const outputPrefix = requireEnv(env, STEP_ENV.outputPrefix);
+  const reportPrefix = requireEnv(env, STEP_ENV.reportPrefix);
+  const waitSeconds = secondsFromEnv(env, STEP_ENV.waitSeconds, DEFAULT_SMOKE_WAIT_SECONDS);
+  const pollSeconds = secondsFromEnv(env, STEP_ENV.pollSeconds, DEFAULT_POLL_SECONDS);
+  const fail = (reason: string): false => {
+    log(`Smoke test of stage ${stageName} failed: ${reason}`);
+    return false;
+  };
+
+  const stageEnv = assumeRole(aws, requireEnv(env, STEP_ENV.stageRoleArn), `smoke-test-${stageName}`, env);
+  const cli = (args: readonly string[], what: string): unknown =>
+    parseCliJson(aws([...args, '--region', region], stageEnv), what);
+
+  const startedAt = deps.now();
+  const stem = smokeTestFileStem(new Date(startedAt), deps.randomHex());
+  const key = `${uploadPrefix}${stem}.csv`;
+  const sourceUri = `s3://${inputBucket}/${key}`;
+  const file = deps.writeTempFile(`${stem}.csv`, smokeTestCsv(stem));
+  cli(['s3api', 'put-object', '--bucket', inputBucket, '--key', key, '--body', file], 's3api put-object');
+  log(`uploaded ${sourceUri}; waiting up to ${waitSeconds} s for a run of ${jobName} that processes it`);
+
+  const reports = new Map<string, ReportLookup>();
+  const readReport = (runId: string): ReportLookup => {
+    try {
+      const uri = `s3://${assetsBucket}/${reportPrefix}${runId}.json`;
+      return { files: parseRunReport(cli(['s3', 'cp', uri, '-'], `s3 cp ${uri}`)) };
+    } catch (error) {
+      return { error: commandError(error) };
+    }
+  };
+  const verdict = await pollRun(
+    () => {
+      const output = cli(
+        ['glue', 'get-job-runs', '--job-name', jobName, '--max-items', RUNS_TO_INSPECT],
+        'glue',
+      );
+      const candidates = candidateRuns(
+        parseJobRuns(output),
+        startedAt - CLOCK_MARGIN_MS,
+        `s3://${assetsBucket}/${manifestPrefix}`,
+      );
+      for (const run of candidates) {
+        if (run.state === 'SUCCEEDED' && !reports.has(run.id)) reports.set(run.id, readReport(run.id));
+      }
+      return runVerdict(candidates, reports, sourceUri);
+    },
+    { timeoutMs: waitSeconds * 1000, intervalMs: pollSeconds * 1000, now: deps.now, sleep: deps.sleep, log },
+  );
+  if (verdict.status === 'failed') return fail(verdict.detail);
+  if (verdict.status !== 'succeeded') return fail('no verdict');
+
+  const problems = reportedFileProblems(verdict.file, outputBucket, outputPrefix);
+  if (problems.length > 0) return fail(`run ${verdict.runId}: ${problems.join('; ')}`);
+  const prefix = outputKeyPrefix(verdict.file, outputBucket, outputPrefix) ?? outputPrefix;
+  const keys = parseObjectKeys(
+    cli(['s3api', 'list-objects-v2', '--bucket', outputBucket, '--prefix', prefix], 's3api list-objects-v2'),
+  );
+  const parquet = keys.filter((k) => k.endsWith('.parquet'));
+  if (parquet.length === 0) {
+    return fail(`run ${verdict.runId} reported ${verdict.file.outputPath} but no Parquet file is there`);
+  }
+  log(
+    `Smoke test of stage ${stageName} passed: run ${verdict.runId} wrote ${verdict.file.rowsWritten} rows to ` +
+      `${parquet.length} Parquet file(s) under s3://${outputBucket}/${prefix} (report ${reportPrefix}${verdict.runId}.json)`,
+  );
+  return true;
+}
+
+/** Entry point of the bundled script the pipeline step runs. */
+export async function main(): Promise<void> {
+  const ok = await runSmokeTest({
+    aws: runAwsCli,
+    env: process.env,
+    log: (line) => console.log(line),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    randomHex: () => randomBytes(4).toString('hex'),
+    writeTempFile: (name, content) => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'smoke-')), name);
+      writeFileSync(file, content, 'utf8');
+      return file;
+    },
+  });
+  process.exitCode = ok ? 0 : 1;
+}

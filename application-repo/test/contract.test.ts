@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+
+import {
+  loadPlatformConfig,
+  NameContext,
+  stageContext,
+  stageStackName,
+} from '@glue-platform/shared-constructs';
+
+import { importedNames, tempDirectory } from './helpers';
+
+/**
+ * The two apps never import each other, so this test runs each one's entrypoint as the CDK CLI would (a
+ * subprocess with CDK_OUTDIR set) and compares what they synthesize.
+ */
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+const SYNTH_TIMEOUT_MS = 240_000;
+
+interface SynthesizedStack {
+  readonly stackName: string;
+  readonly environment: string;
+  readonly template: Record<string, unknown>;
+}
+
+interface ManifestArtifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly properties?: {
+    readonly templateFile?: string;
+    readonly stackName?: string;
+    readonly directoryName?: string;
+  };
+}
+
+/** Synthesizes one app on `configFile` (repository-relative; undefined for the embedded default). */
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function synthesizeWorkspace(workspace: string, configFile: string | undefined): string {
+  const outdir = tempDirectory(`contract-${workspace}-`);
+  outdirs.push(outdir);
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: outdir };
+  delete env.PLATFORM_CONFIG;
+  if (configFile) env.PLATFORM_CONFIG = path.join(REPOSITORY_ROOT, configFile);
+  const result = spawnSync('npx', ['tsx', 'bin/app.ts'], {
+    cwd: path.join(REPOSITORY_ROOT, workspace),
+    env,
+    encoding: 'utf8',
+    timeout: SYNTH_TIMEOUT_MS,
+  });
+  if (result.status !== 0) {
+    throw new Error(`${workspace}/bin/app.ts did not synthesize (exit ${result.status}):\n${result.stderr}`);
+  }
+  return outdir;
+}
+
+/** Every stack of a cloud assembly, nested Stage assemblies included. */
+function stacksOf(assemblyDir: string): SynthesizedStack[] {
+  const manifest = JSON.parse(readFileSync(path.join(assemblyDir, 'manifest.json'), 'utf8')) as {
+    artifacts?: Record<string, ManifestArtifact>;
+  };
+  return Object.entries(manifest.artifacts ?? {}).flatMap(([id, artifact]): SynthesizedStack[] => {
+    const props = artifact.properties ?? {};
+    if (artifact.type === 'cdk:cloud-assembly' && props.directoryName) {
+      return stacksOf(path.join(assemblyDir, props.directoryName));
+    }
+    if (artifact.type !== 'aws:cloudformation:stack' || !props.templateFile) return [];
+    const template = JSON.parse(readFileSync(path.join(assemblyDir, props.templateFile), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return [{ stackName: props.stackName ?? id, environment: artifact.environment ?? '', template }];
+  });
+}
+
+const environmentOf = (ctx: NameContext): string => `aws://${ctx.account}/${ctx.region}`;
+
+const exportNames = (template: Record<string, unknown>): string[] =>
+  Object.values((template.Outputs ?? {}) as Record<string, { Export?: { Name?: unknown } }>).flatMap(
+    (output) => (typeof output.Export?.Name === 'string' ? [output.Export.Name] : []),
+  );
+
+/** The embedded default, and a config with a stage sharing dev's account in another region. */
+const CONFIGS: readonly (string | undefined)[] = [undefined, 'scripts/fixtures/three-stages.config.json'];
+
+describe.each(CONFIGS.map((file) => [file ?? 'platform.config.json', file] as const))(
+  'on %s',
+  (_name, configFile) => {
+    const config = loadPlatformConfig({
+      env: configFile ? { PLATFORM_CONFIG: path.join(REPOSITORY_ROOT, configFile) } : {},
+    });
+    let applicationStacks: SynthesizedStack[];
+    let infrastructureStacks: SynthesizedStack[];
+
+    beforeAll(() => {
+      applicationStacks = stacksOf(synthesizeWorkspace('application-repo', configFile));
+      infrastructureStacks = stacksOf(synthesizeWorkspace('infrastructure-repo', configFile));
+    }, 2 * SYNTH_TIMEOUT_MS);
+
+    describe.each(config.stages.map((stage) => stage.name))('the %s stage', (stageName) => {
+      const ctx = () => stageContext(config, stageName);
+      const inStage = (stacks: SynthesizedStack[]) =>
+        stacks.filter((s) => s.environment === environmentOf(ctx()));
+
+      test('the application app deploys its stack to the stage account and region', () => {
+        expect(inStage(applicationStacks).map((s) => s.stackName)).toContain(
+          stageStackName(ctx(), 'application'),
+        );
+      });
+
+      test('the infrastructure app deploys its stack to the same account and region', () => {
+        expect(inStage(infrastructureStacks).map((s) => s.stackName)).toContain(
+          stageStackName(ctx(), 'infrastructure'),
+        );
+      });
+
+      test('every import of the application templates is exported by the infrastructure templates there', () => {
+        const exported = new Set(inStage(infrastructureStacks).flatMap((s) => exportNames(s.template)));
+        const imported = [...new Set(inStage(applicationStacks).flatMap((s) => importedNames(s.template)))];
+        expect(imported.length).toBeGreaterThan(0);
+        expect(imported.filter((name) => !exported.has(name))).toEqual([]);
+      });
+    });
+  },
+);
