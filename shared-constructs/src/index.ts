@@ -6,3 +6,4 @@ export * from './manifest';
 export * from './name-limits';
 export * from './naming';
 export * from './regions';
+export * from './pipeline';

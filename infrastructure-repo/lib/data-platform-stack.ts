@@ -1,0 +1,95 @@
+import {
+  exportValue,
+  NameContext,
+  PlatformConfig,
+  StageConfig,
+  stageContext,
+  stageStackName,
+} from '@glue-platform/shared-constructs';
+import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+import { AlarmTopic } from './alarm-topic';
+import { DataBuckets } from './data-buckets';
+import { DataKey } from './data-key';
+import { GlueCatalog } from './glue-catalog';
+import { GlueRunFailureRule } from './glue-run-failure-rule';
+import { GlueJobRole } from './roles/glue-job-role';
+import { SmokeTestRole } from './roles/smoke-test-role';
+import { TriggerFunctionRole, triggerLogGroupName } from './roles/trigger-function-role';
+import { UploadTrigger } from './upload-trigger';
+
+export interface DataPlatformStackProps extends StackProps {
+  /** The whole platform config (the pipeline account is the smoke-test role's only trusted account). */
+  readonly config: PlatformConfig;
+  /** The stage this stack is deployed to. */
+  readonly stage: StageConfig;
+}
+
+/**
+ * One stage's data platform: key, buckets, Glue catalog and security configuration, roles, the upload trigger
+ * and its alarms, and the contract exports the application stack of the same stage imports.
+ */
+export class DataPlatformStack extends Stack {
+  readonly ctx: NameContext;
+  readonly dataKey: DataKey;
+  readonly buckets: DataBuckets;
+  readonly catalog: GlueCatalog;
+  readonly glueJobRole: GlueJobRole;
+  readonly triggerRole: TriggerFunctionRole;
+  readonly smokeTestRole: SmokeTestRole;
+  readonly alarmTopic: AlarmTopic;
+  readonly trigger: UploadTrigger;
+
+  constructor(scope: Construct, id: string, props: DataPlatformStackProps) {
+    const ctx = stageContext(props.config, props.stage.name);
+    const { retainData } = props.stage;
+    super(scope, id, {
+      ...props,
+      stackName: stageStackName(ctx, 'infrastructure'),
+      description: `${ctx.project} data platform, stage ${ctx.stage}`,
+      terminationProtection: retainData,
+    });
+    this.ctx = ctx;
+
+    this.dataKey = new DataKey(this, 'DataKey', {
+      ctx,
+      extraLogGroupNames: [triggerLogGroupName(ctx)],
+      removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const key = this.dataKey.key;
+    this.buckets = new DataBuckets(this, 'Buckets', { ctx, key, retainData });
+    this.catalog = new GlueCatalog(this, 'Catalog', { ctx, key, retainData });
+    this.glueJobRole = new GlueJobRole(this, 'GlueJobRole', { ctx, key });
+    this.triggerRole = new TriggerFunctionRole(this, 'TriggerRole', { ctx, key });
+    this.smokeTestRole = new SmokeTestRole(this, 'SmokeTestRole', {
+      ctx,
+      key,
+      pipelineAccount: props.config.pipeline.account,
+    });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { ctx, key, email: props.config.notificationEmail });
+    this.trigger = new UploadTrigger(this, 'UploadTrigger', {
+      ctx,
+      key,
+      inputBucket: this.buckets.input,
+      alarmTopic: this.alarmTopic.topic,
+      role: this.triggerRole.role.withoutPolicyUpdates(),
+      retainData,
+    });
+    new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic.topic });
+
+    exportValue(this, ctx, 'InputBucketName', this.buckets.input.bucketName);
+    exportValue(this, ctx, 'OutputBucketName', this.buckets.output.bucketName);
+    exportValue(this, ctx, 'AssetsBucketName', this.buckets.assets.bucketName);
+    exportValue(this, ctx, 'DataKeyArn', key.keyArn);
+    exportValue(this, ctx, 'GlueJobRoleArn', this.glueJobRole.role.roleArn);
+    exportValue(this, ctx, 'GlueDatabaseName', this.catalog.database.databaseName);
+    exportValue(
+      this,
+      ctx,
+      'GlueSecurityConfigurationName',
+      this.catalog.securityConfiguration.securityConfigurationName,
+    );
+    exportValue(this, ctx, 'AlarmTopicArn', this.alarmTopic.topic.topicArn);
+  }
+}

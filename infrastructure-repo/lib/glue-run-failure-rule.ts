@@ -1,0 +1,45 @@
+import { glueJobName, NameContext } from '@glue-platform/shared-constructs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface GlueRunFailureRuleProps {
+  /** Names of the stage: the rule matches the Glue jobs named for this stage only. */
+  readonly ctx: NameContext;
+  /** Receives one message per failed run. */
+  readonly topic: sns.ITopic;
+}
+
+/** The end states of a Glue job run that need a person. */
+export const GLUE_FAILURE_STATES = ['FAILED', 'TIMEOUT', 'ERROR'];
+
+/** Announces every run of one of the stage's Glue jobs that ends FAILED, TIMEOUT or ERROR. */
+export class GlueRunFailureRule extends Construct {
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: GlueRunFailureRuleProps) {
+    super(scope, id);
+    const field = (path: string) => events.EventField.fromPath(path);
+    this.rule = new events.Rule(this, 'Resource', {
+      description: `Glue job runs of ${props.ctx.project} stage ${props.ctx.stage} that did not succeed`,
+      eventPattern: {
+        source: ['aws.glue'],
+        detailType: ['Glue Job State Change'],
+        detail: {
+          // Every job name of the stage starts with this prefix; the jobs themselves belong to the application app.
+          jobName: events.Match.prefix(glueJobName(props.ctx, '')),
+          state: GLUE_FAILURE_STATES,
+        },
+      },
+      targets: [
+        new targets.SnsTopic(props.topic, {
+          message: events.RuleTargetInput.fromText(
+            `Glue job ${field('$.detail.jobName')} run ${field('$.detail.jobRunId')} ended ` +
+              `${field('$.detail.state')}: ${field('$.detail.message')}`,
+          ),
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,174 @@
+import {
+  acknowledge,
+  acknowledgeWildcardResource,
+  assetsBucketName,
+  glueDatabaseName,
+  glueJobRoleName,
+  inputBucketName,
+  NameContext,
+  outputBucketName,
+  S3_PREFIXES,
+} from '@glue-platform/shared-constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+import {
+  cdkAssetsBucketName,
+  GLUE_LOG_GROUP_PATTERN,
+  glueArn,
+  logGroupArn,
+  s3BucketArn,
+  s3ObjectsArn,
+} from '../private/arns';
+
+export interface GlueJobRoleProps {
+  /** Names of the stage. */
+  readonly ctx: NameContext;
+  /** The stage's data key. */
+  readonly key: kms.IKey;
+}
+
+/** The actions the `file_processor` job performs on the Glue Data Catalog for its database's tables. */
+export const GLUE_CATALOG_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchCreatePartition',
+  'glue:CreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchGetPartition',
+];
+
+/**
+ * The role every Glue job of the stage runs as. The application app imports it immutably (it must not widen
+ * it), so everything a job needs is granted here, including reading the job scripts that CDK uploads to the
+ * bootstrap asset bucket.
+ */
+export class GlueJobRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: GlueJobRoleProps) {
+    super(scope, id);
+    const { ctx, key } = props;
+    const input = inputBucketName(ctx);
+    const output = outputBucketName(ctx);
+    const assets = assetsBucketName(ctx);
+    const landing = s3ObjectsArn(input, S3_PREFIXES.incoming);
+    const curated = s3ObjectsArn(output, '');
+    const manifests = s3ObjectsArn(assets, S3_PREFIXES.manifests);
+    const reports = s3ObjectsArn(assets, S3_PREFIXES.reports);
+    const glueTemp = s3ObjectsArn(assets, S3_PREFIXES.glueTemp);
+    const sparkUiLogs = s3ObjectsArn(assets, S3_PREFIXES.sparkUiLogs);
+    const scripts = s3ObjectsArn(cdkAssetsBucketName(ctx), '');
+    const tables = glueArn(ctx, `table/${glueDatabaseName(ctx)}/*`);
+    const logs = logGroupArn(ctx, GLUE_LOG_GROUP_PATTERN);
+
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ReadLandingFiles',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [landing],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListLandingFiles',
+        actions: ['s3:ListBucket'],
+        resources: [s3BucketArn(input)],
+        conditions: { StringLike: { 's3:prefix': [`${S3_PREFIXES.incoming}*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadWriteCuratedData',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [curated],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListCuratedData',
+        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+        resources: [s3BucketArn(output)],
+      }),
+      new iam.PolicyStatement({ sid: 'ReadManifests', actions: ['s3:GetObject'], resources: [manifests] }),
+      new iam.PolicyStatement({ sid: 'WriteRunReports', actions: ['s3:PutObject'], resources: [reports] }),
+      new iam.PolicyStatement({
+        sid: 'ReadWriteGlueWorkingFiles',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [glueTemp, sparkUiLogs],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListGlueWorkingFiles',
+        actions: ['s3:ListBucket'],
+        resources: [s3BucketArn(assets)],
+        conditions: {
+          StringLike: { 's3:prefix': [`${S3_PREFIXES.glueTemp}*`, `${S3_PREFIXES.sparkUiLogs}*`] },
+        },
+      }),
+      new iam.PolicyStatement({ sid: 'ReadJobScripts', actions: ['s3:GetObject'], resources: [scripts] }),
+      new iam.PolicyStatement({
+        sid: 'CatalogTablesOfThisDatabase',
+        actions: GLUE_CATALOG_ACTIONS,
+        resources: [glueArn(ctx, 'catalog'), glueArn(ctx, `database/${glueDatabaseName(ctx)}`), tables],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteGlueLogs',
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        resources: [logs],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [key.keyArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PublishGlueMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
+      }),
+    ];
+
+    this.role = new iam.Role(this, 'Resource', {
+      roleName: glueJobRoleName(ctx),
+      assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
+      description: `Runs the Glue jobs of ${ctx.project} stage ${ctx.stage}`,
+      inlinePolicies: { JobAccess: new iam.PolicyDocument({ statements }) },
+    });
+
+    const ack = (arn: string, reason: string) => acknowledgeWildcardResource(this.role, arn, reason);
+    ack(
+      landing,
+      'A run reads the CSV files its manifest names; they are any objects under incoming/, unknown in advance.',
+    );
+    ack(
+      curated,
+      'The job writes Parquet, quarantine files and table data anywhere in the stage output bucket it owns.',
+    );
+    ack(
+      manifests,
+      'Manifest keys are created per trigger invocation; the job reads only the manifests/ prefix.',
+    );
+    ack(reports, 'Report keys carry the run id, unknown in advance; the job writes only under reports/.');
+    ack(glueTemp, "Glue's temporary directory: Glue chooses the object keys under glue-temp/ at run time.");
+    ack(sparkUiLogs, 'Spark UI event logs: Spark chooses the object keys under spark-ui-logs/ at run time.');
+    ack(
+      scripts,
+      'Job scripts are CDK file assets named by content hash in the bootstrap bucket of this account and region; ' +
+        'the application imports this role immutably, so it cannot add a grant for each asset itself.',
+    );
+    ack(
+      tables,
+      'The job creates one table per dataset in this stage database only; table names come from the data.',
+    );
+    ack(
+      logs,
+      'Glue names its log groups and streams under /aws-glue/ itself (with the security configuration prefix).',
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Glue namespace.',
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import {
+  acknowledge,
+  acknowledgeWildcardResource,
+  assetsBucketName,
+  DEFAULT_JOB_ID,
+  glueJobName,
+  inputBucketName,
+  NameContext,
+  outputBucketName,
+  S3_PREFIXES,
+  SMOKE_TEST_DATASET,
+  smokeTestRoleName,
+} from '@glue-platform/shared-constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+import { glueArn, s3BucketArn, s3ObjectsArn } from '../private/arns';
+
+export interface SmokeTestRoleProps {
+  /** Names of the stage. */
+  readonly ctx: NameContext;
+  /** The stage's data key. */
+  readonly key: kms.IKey;
+  /** The account of the pipelines: the only one whose principals may assume the role. */
+  readonly pipelineAccount: string;
+}
+
+/**
+ * The role the application pipeline's smoke test assumes from the pipeline account after a stage deploys: it
+ * uploads one CSV of the smoke-test dataset, follows the Glue run and reads back the Parquet and the run report.
+ * Nothing else of the stage's data is reachable with it.
+ */
+export class SmokeTestRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: SmokeTestRoleProps) {
+    super(scope, id);
+    const { ctx, key } = props;
+    const upload = s3ObjectsArn(inputBucketName(ctx), `${S3_PREFIXES.incoming}${SMOKE_TEST_DATASET}/`);
+    const curated = s3ObjectsArn(outputBucketName(ctx), `${SMOKE_TEST_DATASET}/`);
+    const reports = s3ObjectsArn(assetsBucketName(ctx), S3_PREFIXES.reports);
+
+    const statements = [
+      new iam.PolicyStatement({ sid: 'UploadSmokeTestFile', actions: ['s3:PutObject'], resources: [upload] }),
+      new iam.PolicyStatement({
+        sid: 'ReadSmokeTestOutput',
+        actions: ['s3:GetObject'],
+        resources: [curated],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListSmokeTestOutput',
+        actions: ['s3:ListBucket'],
+        resources: [s3BucketArn(outputBucketName(ctx))],
+        conditions: { StringLike: { 's3:prefix': [`${SMOKE_TEST_DATASET}/*`] } },
+      }),
+      new iam.PolicyStatement({ sid: 'ReadRunReports', actions: ['s3:GetObject'], resources: [reports] }),
+      new iam.PolicyStatement({
+        sid: 'FollowJobRuns',
+        actions: ['glue:GetJobRuns', 'glue:GetJobRun'],
+        resources: [glueArn(ctx, `job/${glueJobName(ctx, DEFAULT_JOB_ID)}`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FindContractExports',
+        actions: ['cloudformation:ListExports'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+      }),
+    ];
+
+    this.role = new iam.Role(this, 'Resource', {
+      roleName: smokeTestRoleName(ctx),
+      assumedBy: new iam.AccountPrincipal(props.pipelineAccount),
+      description: `Assumed from the pipeline account to smoke-test ${ctx.project} stage ${ctx.stage}`,
+      inlinePolicies: { SmokeTest: new iam.PolicyDocument({ statements }) },
+    });
+
+    const ack = (arn: string, reason: string) => acknowledgeWildcardResource(this.role, arn, reason);
+    ack(upload, 'The smoke test uploads a file with a unique key, only under the smoke-test dataset folder.');
+    ack(
+      curated,
+      'The smoke test reads the Parquet files Glue wrote for the smoke-test dataset; Spark names them.',
+    );
+    ack(
+      reports,
+      'The smoke test reads the report of its run; the key carries the run id, unknown in advance.',
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'cloudformation:ListExports has no resource-level permissions; it only lists export names and values.',
+    );
+  }
+}

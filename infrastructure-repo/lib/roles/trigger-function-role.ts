@@ -1,0 +1,89 @@
+import {
+  acknowledgeWildcardResource,
+  assetsBucketName,
+  DEFAULT_JOB_ID,
+  glueJobName,
+  NameContext,
+  S3_PREFIXES,
+  triggerFunctionName,
+  triggerFunctionRoleName,
+  triggerQueueName,
+} from '@glue-platform/shared-constructs';
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+import { glueArn, logGroupArn, s3ObjectsArn } from '../private/arns';
+
+export interface TriggerFunctionRoleProps {
+  /** Names of the stage. */
+  readonly ctx: NameContext;
+  /** The stage's data key (queue messages and manifests are encrypted with it). */
+  readonly key: kms.IKey;
+}
+
+/** The trigger function's log group: `/aws/lambda/<function name>`, created by the stack with a retention. */
+export const triggerLogGroupName = (ctx: NameContext): string => `/aws/lambda/${triggerFunctionName(ctx)}`;
+
+/**
+ * The trigger function's role, written out statement by statement: it reads its queue, writes manifests and
+ * starts the one Glue job. Handed to the function without policy updates, so no construct can widen it.
+ */
+export class TriggerFunctionRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: TriggerFunctionRoleProps) {
+    super(scope, id);
+    const { ctx, key } = props;
+    const manifests = s3ObjectsArn(assetsBucketName(ctx), S3_PREFIXES.manifests);
+    const logStreams = `${logGroupArn(ctx, triggerLogGroupName(ctx))}:log-stream:*`;
+
+    const statements = [
+      new iam.PolicyStatement({ sid: 'WriteManifests', actions: ['s3:PutObject'], resources: [manifests] }),
+      new iam.PolicyStatement({
+        sid: 'StartFileProcessorRuns',
+        actions: ['glue:StartJobRun'],
+        resources: [glueArn(ctx, `job/${glueJobName(ctx, DEFAULT_JOB_ID)}`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ConsumeTriggerQueue',
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: [`arn:${Aws.PARTITION}:sqs:${ctx.region}:${ctx.account}:${triggerQueueName(ctx)}`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseDataKey',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [key.keyArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logStreams],
+      }),
+    ];
+
+    this.role = new iam.Role(this, 'Resource', {
+      roleName: triggerFunctionRoleName(ctx),
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Trigger function of ${ctx.project} stage ${ctx.stage}: SQS to manifests to Glue runs`,
+      inlinePolicies: { Trigger: new iam.PolicyDocument({ statements }) },
+    });
+
+    acknowledgeWildcardResource(
+      this.role,
+      manifests,
+      'The trigger writes one manifest per dataset and invocation with a new key, only under manifests/.',
+    );
+    acknowledgeWildcardResource(
+      this.role,
+      logStreams,
+      'Lambda creates a new log stream per execution environment in the function own log group.',
+    );
+  }
+}

@@ -1,0 +1,200 @@
+import * as path from 'node:path';
+
+import {
+  assetsBucketName,
+  DEFAULT_JOB_ID,
+  glueJobName,
+  inputBucketName,
+  NameContext,
+  S3_PREFIXES,
+  triggerDeadLetterQueueName,
+  triggerFunctionName,
+  triggerQueueName,
+} from '@glue-platform/shared-constructs';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, IDependable } from 'constructs';
+
+import { s3BucketArn } from './private/arns';
+import { triggerLogGroupName } from './roles/trigger-function-role';
+
+export interface UploadTriggerProps {
+  /** Names of the stage. */
+  readonly ctx: NameContext;
+  /** Encrypts the queues and the function's logs. */
+  readonly key: kms.IKey;
+  /** Where CSV files land; its notification configuration is set here. */
+  readonly inputBucket: s3.Bucket;
+  /** Receives the dead-letter and error alarms. */
+  readonly alarmTopic: sns.ITopic;
+  /** The function's role; used as is, never widened. */
+  readonly role: iam.IRole;
+  /** Keep the function's logs after the stack is deleted. */
+  readonly retainData: boolean;
+  /** The function's timeout; the queue's visibility timeout follows from it. @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** How long the event source gathers messages before invoking, so a burst becomes a few Glue runs. @default Duration.seconds(60) */
+  readonly maxBatchingWindow?: Duration;
+  /** Most messages per invocation. @default 1000 */
+  readonly batchSize?: number;
+  /** Receives before a message goes to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+}
+
+/** S3 key suffixes that reach the queue. S3 filters are case-sensitive, so both common spellings are listed. */
+export const CSV_SUFFIXES = ['.csv', '.CSV'];
+
+/** The trigger function's source, bundled with esbuild. */
+export const TRIGGER_ENTRY = path.join(__dirname, '..', 'lambda', 'src', 'handler.ts');
+
+/**
+ * Upload of `incoming/<dataset>/...csv` -> SQS (KMS, TLS-only, dead-letter queue) -> the trigger function, which
+ * writes manifests and starts the Glue runs, with alarms on dead letters and function errors.
+ *
+ * The notification is declared on the bucket itself rather than through CDK's notifications custom resource: the
+ * bucket's name is known, so the queue policy can admit it before the bucket exists, and the stack needs no extra
+ * Lambda function. CloudFormation creates the bucket after the queue policy (S3 tests the destination).
+ */
+export class UploadTrigger extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  readonly errorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: UploadTriggerProps) {
+    super(scope, id);
+    const { ctx, key } = props;
+    const timeout = props.timeout ?? Duration.minutes(1);
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: triggerDeadLetterQueueName(ctx),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      queueName: triggerQueueName(ctx),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      dataKeyReuse: Duration.minutes(15),
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // AWS guidance: at least six times the function timeout, plus the batching window.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6 + maxBatchingWindow.toSeconds()),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+    const { policyDependable } = this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'InputBucketSendsUploadEvents',
+        principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': s3BucketArn(inputBucketName(ctx)) },
+          StringEquals: { 'aws:SourceAccount': ctx.account },
+        },
+      }),
+    );
+    if (!policyDependable) throw new Error(`${this.node.path}: the trigger queue did not get a queue policy`);
+    this.notifyOnUpload(props.inputBucket, policyDependable);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: triggerLogGroupName(ctx),
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: key,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: triggerFunctionName(ctx),
+      description: `Starts Glue runs for CSV files landing in ${inputBucketName(ctx)}`,
+      entry: TRIGGER_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout,
+      role: props.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        ASSETS_BUCKET_NAME: assetsBucketName(ctx),
+        GLUE_JOB_NAME: glueJobName(ctx, DEFAULT_JOB_ID),
+        POWERTOOLS_SERVICE_NAME: 'upload-trigger',
+        POWERTOOLS_METRICS_NAMESPACE: `${ctx.project}/${ctx.stage}/trigger`,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        forceDockerBundling: false,
+      },
+    });
+    this.function.addEventSource(
+      new eventSources.SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 1000,
+        maxBatchingWindow,
+        reportBatchItemFailures: true,
+        // Few concurrent invocations keep a burst in few batches, and so in few Glue runs.
+        maxConcurrency: 2,
+      }),
+    );
+
+    const notify = new cwActions.SnsAction(props.alarmTopic);
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: `Uploads to ${inputBucketName(ctx)} could not start a Glue run after every retry; see the runbook`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm.addAlarmAction(notify);
+    this.errorAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `The trigger function ${triggerFunctionName(ctx)} failed; messages are retried`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorAlarm.addAlarmAction(notify);
+  }
+
+  /** One queue configuration per suffix on the bucket's own `NotificationConfiguration`. */
+  private notifyOnUpload(bucket: s3.Bucket, queuePolicy: IDependable): void {
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.notificationConfiguration = {
+      queueConfigurations: CSV_SUFFIXES.map((suffix) => ({
+        event: 's3:ObjectCreated:*',
+        queue: this.queue.queueArn,
+        filter: {
+          s3Key: {
+            rules: [
+              { name: 'prefix', value: S3_PREFIXES.incoming },
+              { name: 'suffix', value: suffix },
+            ],
+          },
+        },
+      })),
+    };
+    cfnBucket.node.addDependency(queuePolicy);
+  }
+}

@@ -1,0 +1,103 @@
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+import { DEFAULT_CONFIG_PATH, stageStackName } from '@glue-platform/shared-constructs';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+
+import { pipelineConfigFile } from '../lib/infrastructure-app';
+
+import { BuiltInfrastructure, buildInfrastructure, THREE_STAGE_CONFIG } from './support/infrastructure-app';
+
+interface PipelineJson {
+  readonly Stages: {
+    readonly Name: string;
+    readonly Actions: { readonly ActionTypeId: { readonly Provider: string } }[];
+  }[];
+}
+
+const pipelineOf = (assembly: CloudAssembly, stackName: string): PipelineJson => {
+  const template = assembly.getStackByName(stackName).template as {
+    Resources: Record<string, { Type: string; Properties: unknown }>;
+  };
+  const pipeline = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+  if (!pipeline) throw new Error('no pipeline');
+  return pipeline.Properties as PipelineJson;
+};
+
+describe('the default config, bundled as cdk synth does', () => {
+  let assembly: CloudAssembly;
+  beforeAll(() => {
+    assembly = buildInfrastructure(undefined, { bundle: true }).app.synth();
+  });
+
+  test('the app synthesizes the pipeline stack and one stack per stage', () => {
+    const stackNames = [assembly, ...assembly.nestedAssemblies.map((n) => n.nestedAssembly)]
+      .flatMap((a) => a.stacks.map((s) => s.stackName))
+      .sort();
+    expect(stackNames).toEqual(
+      [
+        'glue-etl-infrastructure-pipeline',
+        'glue-etl-dev-infrastructure',
+        'glue-etl-prod-infrastructure',
+      ].sort(),
+    );
+  });
+
+  test('the trigger function is bundled into one JavaScript file with its source map', () => {
+    const bundles = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => path.join(assembly.directory, entry))
+      .filter((dir) => existsSync(path.join(dir, 'index.js')));
+    expect(bundles.length).toBeGreaterThan(0);
+    expect(existsSync(path.join(bundles[0], 'index.js.map'))).toBe(true);
+  });
+});
+
+describe('a three-stage config', () => {
+  let built: BuiltInfrastructure;
+  let pipeline: PipelineJson;
+  beforeAll(() => {
+    built = buildInfrastructure(THREE_STAGE_CONFIG);
+    pipeline = pipelineOf(built.app.synth(), 'glue-etl-infrastructure-pipeline');
+  });
+
+  test('the pipeline deploys dev, staging and prod in that order', () => {
+    expect(pipeline.Stages.map((s) => s.Name).slice(-3)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  test('staging and prod wait for an approval, dev does not', () => {
+    const approvals = Object.fromEntries(
+      pipeline.Stages.slice(-3).map((s) => [
+        s.Name,
+        s.Actions.some((a) => a.ActionTypeId.Provider === 'Manual'),
+      ]),
+    );
+    expect(approvals).toEqual({ dev: false, staging: true, prod: true });
+  });
+
+  test('the staging stack is named for staging and deployed to its account and region', () => {
+    const stack = built.stack('staging');
+    expect([stack.stackName, stack.account, stack.region]).toEqual([
+      stageStackName(built.ctx('staging'), 'infrastructure'),
+      '444444444444',
+      'eu-central-1',
+    ]);
+  });
+});
+
+describe('pipelineConfigFile', () => {
+  test('the embedded default config needs no argument', () => {
+    expect(pipelineConfigFile(DEFAULT_CONFIG_PATH)).toBeUndefined();
+  });
+
+  test('a config file inside the repository is named relative to its root', () => {
+    const file = path.join(path.dirname(DEFAULT_CONFIG_PATH), 'configs', 'three-stages.json');
+    expect(pipelineConfigFile(file)).toBe('configs/three-stages.json');
+  });
+
+  test('a config file outside the repository is refused with the reason', () => {
+    expect(() => pipelineConfigFile(path.join(path.sep, 'elsewhere', 'platform.json'))).toThrow(
+      /outside the repository.*commit the config file inside it/s,
+    );
+  });
+});

@@ -1,0 +1,225 @@
+import {
+  assetsBucketName,
+  glueDatabaseName,
+  glueJobRoleName,
+  inputBucketName,
+  NameContext,
+  outputBucketName,
+  smokeTestRoleName,
+  triggerFunctionRoleName,
+} from '@glue-platform/shared-constructs';
+
+import { DataPlatformStack } from '../lib/data-platform-stack';
+import { GLUE_CATALOG_ACTIONS } from '../lib/roles/glue-job-role';
+
+import {
+  buildInfrastructure,
+  flatStatements,
+  FlatStatement,
+  flattenDeep,
+  logicalIdOf,
+} from './support/infrastructure-app';
+
+interface RoleJson {
+  readonly Properties: {
+    readonly RoleName: string;
+    readonly AssumeRolePolicyDocument: { readonly Statement: Record<string, unknown>[] };
+    readonly Policies?: { readonly PolicyDocument: { readonly Statement: Record<string, unknown>[] } }[];
+    readonly ManagedPolicyArns?: unknown[];
+  };
+}
+
+let stack: DataPlatformStack;
+let ctx: NameContext;
+let roles: RoleJson[];
+let policies: Record<string, { Properties: { Roles?: unknown[] } }>;
+
+beforeAll(() => {
+  const built = buildInfrastructure();
+  stack = built.stack('dev');
+  ctx = built.ctx('dev');
+  const template = built.template('dev');
+  roles = Object.values(template.findResources('AWS::IAM::Role')) as RoleJson[];
+  policies = template.findResources('AWS::IAM::Policy') as typeof policies;
+});
+
+const roleNamed = (name: string): RoleJson => {
+  const role = roles.find((r) => r.Properties.RoleName === name);
+  if (!role) throw new Error(`no role named ${name}`);
+  return role;
+};
+const statementsOf = (name: string): FlatStatement[] =>
+  flatStatements(
+    stack,
+    roleNamed(name).Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? [],
+  );
+const trustOf = (name: string): unknown =>
+  flattenDeep(stack, roleNamed(name).Properties.AssumeRolePolicyDocument.Statement);
+
+const s3 = (bucket: string, suffix = ''): string => `arn:<AWS::Partition>:s3:::${bucket}${suffix}`;
+const glue = (resource: string): string => `arn:<AWS::Partition>:glue:eu-west-1:222222222222:${resource}`;
+const keyArn = (): string => `<${logicalIdOf(stack, stack.dataKey.key)}.Arn>`;
+const allow = (Sid: string, Action: string[], Resource: string[], Condition?: unknown): FlatStatement => ({
+  Sid,
+  Effect: 'Allow',
+  Action: [...Action].sort(),
+  Resource,
+  ...(Condition ? { Condition } : {}),
+});
+
+describe('the Glue job role', () => {
+  test('only the Glue service can assume it', () => {
+    expect(trustOf(glueJobRoleName(ctx))).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' } },
+    ]);
+  });
+
+  test('its statements are exactly the buckets, prefixes, database, logs, key and metrics the job needs', () => {
+    const input = inputBucketName(ctx);
+    const output = outputBucketName(ctx);
+    const assets = assetsBucketName(ctx);
+    const db = glueDatabaseName(ctx);
+    expect(statementsOf(glueJobRoleName(ctx))).toEqual([
+      allow('ReadLandingFiles', ['s3:GetObject', 's3:GetObjectVersion'], [s3(input, '/incoming/*')]),
+      allow('ListLandingFiles', ['s3:ListBucket'], [s3(input)], {
+        StringLike: { 's3:prefix': ['incoming/*'] },
+      }),
+      allow(
+        'ReadWriteCuratedData',
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        [s3(output, '/*')],
+      ),
+      allow('ListCuratedData', ['s3:ListBucket', 's3:GetBucketLocation'], [s3(output)]),
+      allow('ReadManifests', ['s3:GetObject'], [s3(assets, '/manifests/*')]),
+      allow('WriteRunReports', ['s3:PutObject'], [s3(assets, '/reports/*')]),
+      allow(
+        'ReadWriteGlueWorkingFiles',
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        [s3(assets, '/glue-temp/*'), s3(assets, '/spark-ui-logs/*')],
+      ),
+      allow('ListGlueWorkingFiles', ['s3:ListBucket'], [s3(assets)], {
+        StringLike: { 's3:prefix': ['glue-temp/*', 'spark-ui-logs/*'] },
+      }),
+      allow('ReadJobScripts', ['s3:GetObject'], [s3('cdk-hnb659fds-assets-222222222222-eu-west-1', '/*')]),
+      allow('CatalogTablesOfThisDatabase', GLUE_CATALOG_ACTIONS, [
+        glue('catalog'),
+        glue(`database/${db}`),
+        glue(`table/${db}/*`),
+      ]),
+      allow(
+        'WriteGlueLogs',
+        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        ['arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/aws-glue/*'],
+      ),
+      allow(
+        'UseDataKey',
+        ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        [keyArn()],
+      ),
+      allow('PublishGlueMetrics', ['cloudwatch:PutMetricData'], ['*'], {
+        StringEquals: { 'cloudwatch:namespace': 'Glue' },
+      }),
+    ]);
+  });
+
+  test('the catalog actions are exactly the ones the job uses on its tables and partitions', () => {
+    expect([...GLUE_CATALOG_ACTIONS].sort()).toEqual(
+      [
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:CreateTable',
+        'glue:UpdateTable',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchCreatePartition',
+        'glue:CreatePartition',
+        'glue:UpdatePartition',
+        'glue:BatchGetPartition',
+      ].sort(),
+    );
+  });
+});
+
+describe('the trigger function role', () => {
+  test('only Lambda can assume it', () => {
+    expect(trustOf(triggerFunctionRoleName(ctx))).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+  });
+
+  test('its statements are exactly manifests, the one Glue job, its queue, the key and its own logs', () => {
+    expect(statementsOf(triggerFunctionRoleName(ctx))).toEqual([
+      allow('WriteManifests', ['s3:PutObject'], [s3(assetsBucketName(ctx), '/manifests/*')]),
+      allow('StartFileProcessorRuns', ['glue:StartJobRun'], [glue('job/glue-etl-dev-file-processor')]),
+      allow(
+        'ConsumeTriggerQueue',
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        ['arn:<AWS::Partition>:sqs:eu-west-1:222222222222:glue-etl-dev-trigger'],
+      ),
+      allow('UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [keyArn()]),
+      allow(
+        'WriteOwnLogs',
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        [
+          'arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/aws/lambda/glue-etl-dev-trigger:log-stream:*',
+        ],
+      ),
+    ]);
+  });
+
+  test('no construct attaches another policy to it', () => {
+    const roleRef = logicalIdOf(stack, stack.triggerRole.role);
+    const attached = Object.values(policies).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleRef),
+    );
+    expect(attached).toEqual([]);
+    expect(roleNamed(triggerFunctionRoleName(ctx)).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('the smoke-test role', () => {
+  test('only principals of the pipeline account can assume it', () => {
+    expect(trustOf(smokeTestRoleName(ctx))).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+      },
+    ]);
+  });
+
+  test('its statements are exactly the smoke-test dataset, the reports, the job runs, the exports and the key', () => {
+    expect(statementsOf(smokeTestRoleName(ctx))).toEqual([
+      allow('UploadSmokeTestFile', ['s3:PutObject'], [s3(inputBucketName(ctx), '/incoming/smoke_test/*')]),
+      allow('ReadSmokeTestOutput', ['s3:GetObject'], [s3(outputBucketName(ctx), '/smoke_test/*')]),
+      allow('ListSmokeTestOutput', ['s3:ListBucket'], [s3(outputBucketName(ctx))], {
+        StringLike: { 's3:prefix': ['smoke_test/*'] },
+      }),
+      allow('ReadRunReports', ['s3:GetObject'], [s3(assetsBucketName(ctx), '/reports/*')]),
+      allow(
+        'FollowJobRuns',
+        ['glue:GetJobRuns', 'glue:GetJobRun'],
+        [glue('job/glue-etl-dev-file-processor')],
+      ),
+      allow('FindContractExports', ['cloudformation:ListExports'], ['*']),
+      allow('UseDataKey', ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], [keyArn()]),
+    ]);
+  });
+});
+
+test('no role or policy of the stack allows an action with a wildcard', () => {
+  const statements = [
+    ...roles.flatMap((r) => r.Properties.Policies?.flatMap((p) => p.PolicyDocument.Statement) ?? []),
+    ...Object.values(policies).flatMap(
+      (p) =>
+        (p.Properties as unknown as { PolicyDocument: { Statement: Record<string, unknown>[] } })
+          .PolicyDocument.Statement,
+    ),
+  ];
+  expect(statements.length).toBeGreaterThan(0);
+  const wildcardActions = flatStatements(stack, statements).flatMap((s) =>
+    s.Action.filter((a) => a.includes('*')),
+  );
+  expect(wildcardActions).toEqual([]);
+});
