@@ -1,5 +1,4 @@
-import { stageContext } from '@glue-platform/shared-constructs';
-import { App } from 'aws-cdk-lib';
+import { createPlatformApp, stageContext } from '@glue-platform/shared-constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
@@ -21,7 +20,7 @@ interface PipelineStage {
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 function synthesizePipeline(config = defaultConfig()) {
-  const app = new App({ outdir: tempDirectory('app-pipeline-') });
+  const app = createPlatformApp({ outdir: tempDirectory('app-pipeline-') });
   const stack = new ApplicationPipelineStack(app, 'ApplicationPipeline', {
     config,
     jobsDirectory: makeJobsDirectory(['file_processor']),
@@ -142,7 +141,7 @@ test('every stage that asks for a smoke test gets one after it deploys', () => {
   const { stages } = synthesizePipeline(
     configWithStages([
       { name: 'dev', account: '222222222222', region: 'eu-west-1', smokeTest: true },
-      { name: 'staging', account: '444444444444', region: 'eu-central-1', smokeTest: true },
+      { name: 'staging', account: '222222222222', region: 'eu-central-1', smokeTest: true },
       { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true },
     ]),
   );

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import {
+  createPlatformApp,
   loadPlatformConfig,
   parsePlatformConfig,
   PlatformConfig,
@@ -56,7 +57,7 @@ export function synthesizeStages(
   config: PlatformConfig,
   options: { readonly jobsDirectory: string; readonly jobs?: readonly GlueJobDefinition[] },
 ): SynthesizedStages {
-  const app = new App({ outdir: tempDirectory('app-synth-') });
+  const app = createPlatformApp({ outdir: tempDirectory('app-synth-') });
   const stages = new Map(
     config.stages.map((stage) => [
       stage.name,

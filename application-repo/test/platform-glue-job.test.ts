@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { createPlatformApp } from '@glue-platform/shared-constructs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ExecutionClass, SecurityConfiguration, WorkerType } from 'aws-cdk-lib/aws-glue';
@@ -28,7 +29,7 @@ function jobStack(
   jobsDirectory = makeJobsDirectory(['daily_rollup']),
 ): { stack: Stack; job: () => PlatformGlueJob; outdir: string } {
   const outdir = tempDirectory('glue-job-');
-  const stack = new Stack(new App({ outdir }), 'Jobs', {
+  const stack = new Stack(createPlatformApp({ outdir }), 'Jobs', {
     env: { account: '222222222222', region: 'eu-west-1' },
   });
   const make = () =>

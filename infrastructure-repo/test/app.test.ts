@@ -1,10 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { DEFAULT_CONFIG_PATH, stageStackName } from '@glue-platform/shared-constructs';
+import { stageStackName } from '@glue-platform/shared-constructs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-
-import { pipelineConfigFile } from '../lib/infrastructure-app';
 
 import { BuiltInfrastructure, buildInfrastructure, THREE_STAGE_CONFIG } from './support/infrastructure-app';
 
@@ -79,25 +77,8 @@ describe('a three-stage config', () => {
     const stack = built.stack('staging');
     expect([stack.stackName, stack.account, stack.region]).toEqual([
       stageStackName(built.ctx('staging'), 'infrastructure'),
-      '444444444444',
+      '222222222222',
       'eu-central-1',
     ]);
-  });
-});
-
-describe('pipelineConfigFile', () => {
-  test('the embedded default config needs no argument', () => {
-    expect(pipelineConfigFile(DEFAULT_CONFIG_PATH)).toBeUndefined();
-  });
-
-  test('a config file inside the repository is named relative to its root', () => {
-    const file = path.join(path.dirname(DEFAULT_CONFIG_PATH), 'configs', 'three-stages.json');
-    expect(pipelineConfigFile(file)).toBe('configs/three-stages.json');
-  });
-
-  test('a config file outside the repository is refused with the reason', () => {
-    expect(() => pipelineConfigFile(path.join(path.sep, 'elsewhere', 'platform.json'))).toThrow(
-      /outside the repository.*commit the config file inside it/s,
-    );
   });
 });

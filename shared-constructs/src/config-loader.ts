@@ -147,8 +147,28 @@ export function parsePlatformConfig(raw: unknown, source = 'object'): PlatformCo
   return platformConfigSchema.parse(raw);
 }
 
+/** The root of the repository, which the pipelines check out. */
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+
 /** The embedded default config at the root of the repository. */
-export const DEFAULT_CONFIG_PATH = path.resolve(__dirname, '..', '..', 'platform.config.json');
+export const DEFAULT_CONFIG_PATH = path.join(REPOSITORY_ROOT, 'platform.config.json');
+
+/**
+ * The config file as a pipeline sees it (a path inside its checkout), or undefined for the embedded default.
+ * A file outside the repository cannot be read by the pipeline, so it is refused at synth, not in CodeBuild.
+ */
+export function pipelineConfigFile(configPath: string): string | undefined {
+  const absolute = path.resolve(configPath);
+  if (absolute === DEFAULT_CONFIG_PATH) return undefined;
+  const relative = path.relative(REPOSITORY_ROOT, absolute);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(
+      `Config file ${absolute} is outside the repository ${REPOSITORY_ROOT}; the pipeline synthesizes from the ` +
+        'repository, so commit the config file inside it (or use the embedded platform.config.json)',
+    );
+  }
+  return relative.split(path.sep).join('/');
+}
 
 export interface ConfigLocationOptions {
   /** Value of the CDK context key `config` (`-c config=PATH`). */

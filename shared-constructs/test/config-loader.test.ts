@@ -6,6 +6,7 @@ import {
   DEFAULT_CONFIG_PATH,
   loadPlatformConfig,
   parsePlatformConfig,
+  pipelineConfigFile,
   PlatformConfigError,
   PlatformConfigInput,
   resolveConfigPath,
@@ -218,5 +219,22 @@ describe('choosing the config file', () => {
       'staging',
       'prod',
     ]);
+  });
+});
+
+describe('the config file a pipeline synthesizes with', () => {
+  test('the embedded default config needs no argument', () => {
+    expect(pipelineConfigFile(DEFAULT_CONFIG_PATH)).toBeUndefined();
+  });
+
+  test('a config file inside the repository is named relative to its root', () => {
+    const file = path.join(path.dirname(DEFAULT_CONFIG_PATH), 'configs', 'three-stages.json');
+    expect(pipelineConfigFile(file)).toBe('configs/three-stages.json');
+  });
+
+  test('a config file outside the repository is refused with the reason', () => {
+    expect(() => pipelineConfigFile(path.join(path.sep, 'elsewhere', 'platform.json'))).toThrow(
+      /outside the repository.*commit the config file inside it/s,
+    );
   });
 });

@@ -30,7 +30,7 @@ const BASE: PlatformConfigInput = {
   },
   stages: [
     { name: 'dev', account: '222222222222', region: 'eu-west-1' },
-    { name: 'staging', account: '444444444444', region: 'eu-central-1', requireApproval: true },
+    { name: 'staging', account: '222222222222', region: 'eu-central-1', requireApproval: true },
     { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
   ],
 };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import {
+  createPlatformApp,
   nagResourceText,
   NameContext,
   parsePlatformConfig,
@@ -17,13 +18,6 @@ import { DataPlatformStack } from '../../lib/data-platform-stack';
 import { buildInfrastructureApp } from '../../lib/infrastructure-app';
 import { InfrastructureStage } from '../../lib/infrastructure-stage';
 
-/** The feature flags the CLI passes from cdk.json, so tests build what `cdk synth` builds. */
-const CDK_CONTEXT = (
-  JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  }
-).context;
-
 export const DEFAULT_CONFIG: PlatformConfigInput = JSON.parse(
   readFileSync(path.join(__dirname, '..', '..', '..', 'platform.config.json'), 'utf8'),
 ) as PlatformConfigInput;
@@ -33,7 +27,7 @@ export const THREE_STAGE_CONFIG: PlatformConfigInput = {
   ...DEFAULT_CONFIG,
   stages: [
     { name: 'dev', account: '222222222222', region: 'eu-west-1', smokeTest: true },
-    { name: 'staging', account: '444444444444', region: 'eu-central-1', requireApproval: true },
+    { name: 'staging', account: '222222222222', region: 'eu-central-1', requireApproval: true },
     { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
   ],
 };
@@ -60,11 +54,10 @@ export function buildInfrastructure(
   options: BuildOptions = {},
 ): BuiltInfrastructure {
   const context = {
-    ...CDK_CONTEXT,
     ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     ...options.extraContext,
   };
-  const app = new App({ context });
+  const app = createPlatformApp({ context });
   const config = parsePlatformConfig(input);
   const pipelineStack = buildInfrastructureApp(app, { config });
   const stage = (name: string) => pipelineStack.node.findChild(name) as InfrastructureStage;

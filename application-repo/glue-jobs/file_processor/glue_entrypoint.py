@@ -1,0 +1,29 @@
+"""Glue entrypoint of file_processor: the only file that imports `awsglue`.
+
+Glue runs this script with the package zip from `src/` on the path (`--extra-py-files`). It resolves the
+arguments, gets the SparkSession from GlueContext, hands everything to file_processor.glue_job and commits.
+It has no `if __name__ == "__main__"` guard on purpose: a script that silently does nothing when Glue loads it
+another way would report success without processing a file.
+"""
+
+import sys
+
+import boto3
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+
+from file_processor.glue_job import GLUE_ARGUMENTS, run_glue_job
+
+arguments = getResolvedOptions(sys.argv, list(GLUE_ARGUMENTS))
+glue_context = GlueContext(SparkContext.getOrCreate())
+job = Job(glue_context)
+job.init(arguments["JOB_NAME"], arguments)
+run_glue_job(
+    glue_context.spark_session,
+    arguments,
+    s3_client=boto3.client("s3"),
+    glue_client=boto3.client("glue"),
+)
+job.commit()

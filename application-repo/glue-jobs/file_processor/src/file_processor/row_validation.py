@@ -1,0 +1,124 @@
+"""Typed columns and a quarantine reason for every row, as plain DataFrame functions (no Python UDF, no awsglue).
+
+The file is read with every column as a string plus Spark's corrupt-record column; this module then applies the
+rules of column_types.py in Spark SQL. Reading strings first (rather than letting Spark cast while parsing) is what
+gives each bad row a precise reason ("column 'amount' expects decimal(38,2), got '12.345'") instead of a silent
+null or a rounded value.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import Sequence
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from file_processor.column_types import BIGINT, BOOLEAN, BOOLEAN_VALUES, DATE, DOUBLE, INT, STRING, TIMESTAMP, value_pattern
+from file_processor.table_schema import Column
+
+CORRUPT_RECORD = "_corrupt_record"
+REASON = "_reason"
+RAW_RECORD = "_raw_record"
+_MAX_VALUE_IN_REASON = 80
+_REPLACEMENT_CHARACTER = "\ufffd"
+_ROUND_TRIP_TYPES = (INT, BIGINT, DATE)
+_RAW_PREFIX = "__text_"
+"""Normalized names never start with an underscore, so these cannot clash with a column."""
+
+
+def string_read_schema(column_names: Sequence[str]) -> T.StructType:
+    """The schema Spark parses the CSV with: every header column as text, then the corrupt-record column."""
+    fields = [T.StructField(name, T.StringType(), nullable=True) for name in column_names]
+    return T.StructType([*fields, T.StructField(CORRUPT_RECORD, T.StringType(), nullable=True)])
+
+
+def spark_pattern(type_name: str) -> str | None:
+    """The Java form of a column_types rule: anchored to the whole value (`\\z`, since `$` allows a final newline)."""
+    pattern = value_pattern(type_name)
+    return None if pattern is None else f"^(?:{pattern})\\z"
+
+
+def value_is_valid(name: str, type_name: str) -> SparkColumn:
+    """True for null (empty field) or a value that fits `type_name` exactly, as column_types.value_fits decides."""
+    return _is_valid(F.col(_quoted(name)), typed_value(name, type_name), type_name)
+
+
+def typed_value(name: str, type_name: str) -> SparkColumn:
+    """The value in its type; only meaningful where value_is_valid holds (elsewhere the row is quarantined)."""
+    raw = F.col(_quoted(name))
+    if type_name == STRING:
+        return raw
+    if type_name == BOOLEAN:
+        return F.lower(raw) == F.lit("true")
+    return F.expr(f"try_cast({_quoted(name)} AS {type_name})")
+
+
+def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str) -> SparkColumn:
+    """`typed` is passed in (not recomputed) so each value is cast once per row; casting dominates the cost."""
+    if type_name == STRING:
+        return raw.isNull() | (F.instr(raw, _REPLACEMENT_CHARACTER) == 0)
+    if type_name == BOOLEAN:
+        return raw.isNull() | F.lower(raw).isin(*BOOLEAN_VALUES)
+    if type_name in _ROUND_TRIP_TYPES:
+        # Canonical text (see column_types): the value is valid exactly when it survives a cast and back; cheaper
+        # than a regular expression, which converts every value to a Java string first.
+        fits = typed.isNotNull() & (typed.cast(T.StringType()) == raw)
+    else:
+        fits = raw.rlike(str(spark_pattern(type_name))) & typed.isNotNull()
+    if type_name == DOUBLE:
+        fits = fits & (F.abs(typed) < F.lit(float("inf")))
+    if type_name in (DATE, TIMESTAMP):
+        # Spark's calendar has a year 0; Python's (and so inference) starts at year 1.
+        fits = fits & (F.year(typed) >= 1)
+    return raw.isNull() | fits
+
+
+def _problem(name: str, type_name: str, raw: SparkColumn) -> SparkColumn:
+    if type_name == STRING:
+        return F.lit(f"column '{name}' holds bytes that are not valid UTF-8")
+    return F.format_string(
+        "column '%s' expects %s, got '%s'", F.lit(name), F.lit(type_name), F.substring(raw, 1, _MAX_VALUE_IN_REASON)
+    )
+
+
+def add_validation(frame: DataFrame, columns: Sequence[Column]) -> DataFrame:
+    """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
+
+    Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
+    both. A good row costs one pattern match and one cast per value; reasons are only built for bad rows.
+    """
+    raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
+    typed = frame.select(
+        *[F.col(_quoted(column.name)).alias(raw) for column, raw in zip(columns, raw_names)],
+        *[typed_value(column.name, column.type).alias(column.name) for column in columns],
+        F.col(CORRUPT_RECORD),
+    )
+    checks = [
+        (column, F.col(raw), _is_valid(F.col(raw), F.col(_quoted(column.name)), column.type))
+        for column, raw in zip(columns, raw_names)
+    ]
+    all_valid = reduce(lambda left, right: left & right, [valid for _, _, valid in checks], F.lit(True))
+    problems = F.concat_ws("; ", *[F.when(~valid, _problem(c.name, c.type, raw)) for c, raw, valid in checks])
+    reason = (
+        F.when(
+            F.col(CORRUPT_RECORD).isNotNull(),
+            F.lit(f"malformed CSV record: the header has {len(columns)} fields and this record does not"),
+        )
+        .when(~all_valid, problems)
+        .otherwise(F.lit(None).cast(T.StringType()))
+    )
+    as_text = F.to_csv(F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names)]), {"escape": '"'})
+    with_reason = typed.withColumn(REASON, reason)
+    return with_reason.select(
+        *[F.col(_quoted(column.name)) for column in columns],
+        F.col(REASON),
+        F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), as_text)).alias(RAW_RECORD),
+    )
+
+
+def _quoted(name: str) -> str:
+    """Backticks for SQL expressions; normalized names never contain one."""
+    return f"`{name}`"

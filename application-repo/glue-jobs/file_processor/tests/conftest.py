@@ -1,0 +1,116 @@
+"""Test helpers for file_processor: a scratch input folder, manifests for its files, and runs of the real job.
+
+Runs use the same code as Glue with the local object store and the JSON catalog; only paths differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+from pyspark.sql import DataFrame, SparkSession
+
+from file_processor.job import JobEnvironment, JobSettings, run_job
+from file_processor.local_catalog import LocalJsonCatalog
+from file_processor.manifest import Manifest, ManifestObject
+from file_processor.object_store import LocalObjectStore, local_e_tag
+from file_processor.output_layout import OutputLayout
+from file_processor.run_report import RunContext, RunReport
+
+DEFAULT_EVENT_TIME = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+PROCESSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+TABLE = "orders"
+DATABASE = "test_db"
+
+
+@dataclass
+class Workspace:
+    """An input folder standing in for the input bucket and an output folder for the other buckets."""
+
+    root: Path
+
+    @property
+    def input(self) -> Path:
+        return self.root / "input"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def layout(self) -> OutputLayout:
+        return OutputLayout(output_root=str(self.output / "data"), assets_root=str(self.output / "assets"))
+
+    @property
+    def catalog(self) -> LocalJsonCatalog:
+        return LocalJsonCatalog(self.output / "catalog", DATABASE)
+
+    def write(self, name: str, content: str | bytes) -> Path:
+        path = self.input / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def object_for(
+        self, name: str, event_time: datetime = DEFAULT_EVENT_TIME, version_id: str | None = None
+    ) -> ManifestObject:
+        path = self.input / name
+        return ManifestObject(
+            bucket="local",
+            key=name,
+            version_id=version_id,
+            e_tag=local_e_tag(path) if path.exists() else "missing",
+            size=path.stat().st_size if path.exists() else 0,
+            event_time=event_time,
+        )
+
+    def manifest(self, *objects: ManifestObject | str, table: str = TABLE) -> Manifest:
+        resolved = tuple(self.object_for(item) if isinstance(item, str) else item for item in objects)
+        return Manifest(
+            version=1,
+            manifest_id="test-manifest",
+            dataset=table,
+            table=table,
+            created_at=DEFAULT_EVENT_TIME,
+            objects=resolved,
+        )
+
+    def environment(self) -> JobEnvironment:
+        return JobEnvironment(
+            store=LocalObjectStore(),
+            catalog=self.catalog,
+            layout=self.layout,
+            database=DATABASE,
+            locate=lambda obj: str(self.input / obj.key),
+        )
+
+    def run(
+        self,
+        spark: SparkSession,
+        manifest: Manifest,
+        run_id: str = "jr_1",
+        settings: JobSettings = JobSettings(max_concurrent_files=2),
+    ) -> RunReport:
+        context = RunContext(job_name="file-processor-test", run_id=run_id, processed_at=PROCESSED_AT)
+        return run_job(spark, manifest, self.environment(), context, settings)
+
+    def run_files(self, spark: SparkSession, names: Sequence[str], **kwargs: object) -> RunReport:
+        return self.run(spark, self.manifest(*names), **kwargs)  # type: ignore[arg-type]
+
+    def table_rows(self, spark: SparkSession, table: str = TABLE) -> DataFrame:
+        return spark.read.options(basePath=self.layout.table_location(table), mergeSchema="true").parquet(
+            self.layout.table_location(table) + "ingest_date=*/source_id=*"
+        )
+
+    def quarantine_rows(self, spark: SparkSession, table: str = TABLE) -> DataFrame:
+        return spark.read.option("basePath", self.layout.quarantine_location(table)).parquet(
+            self.layout.quarantine_location(table) + "ingest_date=*/source_id=*"
+        )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path)

@@ -1,0 +1,71 @@
+"""The thin entrypoint, run with stand-ins for awsglue and boto3: it passes Glue's arguments through and commits."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ENTRYPOINT = Path(__file__).resolve().parents[1] / "glue_entrypoint.py"
+
+
+class _FakeJob:
+    events: list[str] = []
+
+    def __init__(self, glue_context: Any) -> None:
+        self.glue_context = glue_context
+
+    def init(self, name: str, arguments: dict[str, str]) -> None:
+        _FakeJob.events.append(f"init {name}")
+
+    def commit(self) -> None:
+        _FakeJob.events.append("commit")
+
+
+def _install_fake_awsglue(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]) -> None:
+    utils = types.ModuleType("awsglue.utils")
+    utils.getResolvedOptions = lambda argv, names: {name: arguments[name] for name in names}  # type: ignore[attr-defined]
+    context = types.ModuleType("awsglue.context")
+    context.GlueContext = lambda spark_context: types.SimpleNamespace(spark_session="the-session")  # type: ignore[attr-defined]
+    job = types.ModuleType("awsglue.job")
+    job.Job = _FakeJob  # type: ignore[attr-defined]
+    for name, module in {"awsglue": types.ModuleType("awsglue"), "awsglue.utils": utils,
+                         "awsglue.context": context, "awsglue.job": job}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+
+
+def test_the_entrypoint_runs_the_job_with_glue_s_arguments_and_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    arguments = {name: f"value-of-{name}" for name in
+                 ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")}
+    _install_fake_awsglue(monkeypatch, arguments)
+    calls: list[tuple[Any, ...]] = []
+    import boto3
+    import pyspark.context
+    import file_processor.glue_job as glue_job
+
+    monkeypatch.setattr(boto3, "client", lambda service: f"{service}-client")
+    monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", staticmethod(lambda: "spark-context"))
+    monkeypatch.setattr(glue_job, "run_glue_job", lambda spark, args, s3_client, glue_client: calls.append(
+        (spark, dict(args), s3_client, glue_client)) or _FakeJob.events.append("run"))
+    _FakeJob.events = []
+
+    runpy.run_path(str(ENTRYPOINT), run_name="__main__")
+
+    assert calls == [("the-session", arguments, "s3-client", "glue-client")]
+    assert _FakeJob.events == ["init value-of-JOB_NAME", "run", "commit"]
+
+
+def test_only_the_entrypoint_imports_awsglue() -> None:
+    package = ENTRYPOINT.parent / "src" / "file_processor"
+
+    import_line = re.compile(r"^\s*(import|from)\s+awsglue\b", re.MULTILINE)
+
+    importers = [path.name for path in package.rglob("*.py") if import_line.search(path.read_text())]
+
+    assert importers == []
+    assert import_line.search(ENTRYPOINT.read_text())

@@ -1,0 +1,192 @@
+"""Whole runs: idempotent re-runs, files of the same day side by side, isolation of failures, catalog and report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from pyspark.sql import SparkSession
+
+from file_processor.job import run_job
+from file_processor.object_store import LocalObjectStore
+from file_processor.output_layout import source_id
+from file_processor.run_report import RunContext
+
+from .conftest import DATABASE, PROCESSED_AT, Workspace
+
+
+def _ids(spark: SparkSession, workspace: Workspace) -> list[int]:
+    return sorted(row["id"] for row in workspace.table_rows(spark).select("id").collect())
+
+
+def test_running_the_same_manifest_twice_leaves_the_same_rows(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id,name\n1,x\n2,y\nbad\n")
+    manifest = workspace.manifest("a.csv")
+    workspace.run(spark, manifest, run_id="jr_1")
+    first = sorted(map(tuple, workspace.table_rows(spark).select("id", "name").collect()))
+
+    workspace.run(spark, manifest, run_id="jr_2")
+
+    assert sorted(map(tuple, workspace.table_rows(spark).select("id", "name").collect())) == first
+    assert workspace.quarantine_rows(spark).count() == 1
+    jobs = {row["processing_job"] for row in workspace.table_rows(spark).select("processing_job").collect()}
+    assert jobs == {"file-processor-test/jr_2"}
+
+
+def test_two_files_of_the_same_day_are_both_kept(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id\n1\n2\n")
+    workspace.write("b.csv", "id\n3\n")
+
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+    workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    assert _ids(spark, workspace) == [1, 2, 3]
+    sources = {row["source_id"] for row in workspace.table_rows(spark).select("source_id").collect()}
+    assert len(sources) == 2
+
+
+def test_a_new_version_of_the_same_key_gets_its_own_source_folder(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v1")), run_id="jr_1")
+
+    workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v2")), run_id="jr_2")
+
+    sources = {row["source_id"] for row in workspace.table_rows(spark).select("source_id").collect()}
+    assert len(sources) == 2
+
+
+def test_one_failing_file_does_not_stop_the_others_and_fails_the_run(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("good.csv", "id\n1\n")
+    workspace.write("empty.csv", b"")
+    broken_folder = source_id(workspace.object_for("empty.csv"))
+
+    class FailingStore(LocalObjectStore):
+        def delete_prefix(self, uri: str) -> int:
+            if broken_folder in uri:
+                raise OSError("disk on fire")
+            return super().delete_prefix(uri)
+
+    environment = replace(workspace.environment(), store=FailingStore())
+    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
+
+    report = run_job(spark, workspace.manifest("empty.csv", "good.csv"), environment, context)
+
+    statuses = {Path(result.source_file).name: result.status for result in report.files}
+    assert statuses == {"empty.csv": "failed", "good.csv": "succeeded"}
+    assert report.files[0].reason == "OSError: disk on fire"
+    assert report.status == "failed"
+    assert _ids(spark, workspace) == [1]
+
+
+def test_an_object_replaced_since_the_event_is_skipped(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    stale = replace(workspace.object_for("a.csv"), e_tag="an-older-etag")
+
+    report = workspace.run(spark, workspace.manifest(stale))
+
+    (result,) = report.files
+    assert result.status == "skipped"
+    assert result.reason is not None and "newer version" in result.reason
+    assert report.status == "succeeded"
+
+
+def test_an_object_deleted_since_the_event_is_skipped(spark: SparkSession, workspace: Workspace) -> None:
+    report = workspace.run(spark, workspace.manifest(workspace.object_for("gone.csv")))
+
+    (result,) = report.files
+    assert (result.status, result.reason) == ("skipped", "the object no longer exists (deleted after the upload event)")
+
+
+def test_the_first_run_creates_the_table_and_registers_each_written_partition(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id,amount\n1,2.50\n")
+    workspace.write("b.csv", "id,amount\n2,3.75\n")
+
+    report = workspace.run_files(spark, ["a.csv", "b.csv"])
+
+    document = workspace.catalog.read("orders")
+    assert document is not None
+    assert report.catalog is not None and report.catalog.action == "created"
+    columns = [(c["Name"], c["Type"]) for c in document["Table"]["StorageDescriptor"]["Columns"]]
+    assert columns[:2] == [("id", "int"), ("amount", "decimal(38,2)")]
+    locations = sorted(p["StorageDescriptor"]["Location"] for p in document["Partitions"].values())
+    assert locations == sorted(r.output_path + "/" for r in report.files if r.output_path)
+
+
+def test_a_later_file_with_new_columns_adds_them_to_the_table(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("b.csv", "id,city\n2,Lyon\n")
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+
+    report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    assert report.catalog is not None and report.catalog.action == "updated"
+    assert [c.name for c in report.catalog.columns] == ["id", "city"]
+    cities = {row["id"]: row["city"] for row in workspace.table_rows(spark).collect()}
+    assert cities == {1: None, 2: "Lyon"}
+
+
+def test_a_later_file_whose_values_conflict_with_the_table_type_is_checked_against_the_table(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id,qty\n1,5\n")
+    workspace.write("b.csv", "id,qty\n2,six\n3,7\n")
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+
+    report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    (result,) = report.files
+    assert [(c.column, c.file_type, c.table_type) for c in result.conflicts] == [("qty", "string", "int")]
+    assert (result.rows_written, result.rows_quarantined) == (1, 1)
+    (reason,) = [row["reason"] for row in workspace.quarantine_rows(spark).collect()]
+    assert reason == "column 'qty' expects int, got 'six'"
+    assert workspace.catalog.data_columns("orders") is not None
+    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["int", "int"]
+
+
+def test_large_integers_widen_an_int_column_to_bigint(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("b.csv", "id\n5000000000\n")
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+
+    report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    assert report.files[0].rows_written == 1
+    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["bigint"]
+
+
+def test_files_of_one_manifest_are_typed_in_manifest_order(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id,code\n1,10\n")
+    workspace.write("b.csv", "id,code\n2,A7\n")
+
+    report = workspace.run_files(spark, ["a.csv", "b.csv"])
+
+    assert [r.rows_quarantined for r in report.files] == [0, 1]
+    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["int", "int"]
+
+
+def test_the_report_is_written_where_operators_and_the_smoke_test_look(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("latin1.csv", "id\n\xe9\n".encode("latin-1"))
+
+    workspace.run_files(spark, ["a.csv", "latin1.csv"], run_id="jr_9")
+
+    report = json.loads((workspace.output / "assets" / "reports" / "file-processor-test" / "jr_9.json").read_text())
+    assert report["database"] == DATABASE
+    assert report["totals"] == {
+        "files": 2,
+        "filesSucceeded": 1,
+        "filesQuarantined": 1,
+        "filesSkipped": 0,
+        "filesFailed": 0,
+        "rowsRead": 1,
+        "rowsWritten": 1,
+        "rowsQuarantined": 0,
+        "inputPasses": 1.0,
+    }
+    assert report["catalog"]["partitionsCreated"] == 1
+    assert [f["status"] for f in report["files"]] == ["succeeded", "quarantined"]
