@@ -6,6 +6,7 @@ import {
   createPlatformApp,
   loadPlatformConfig,
   parsePlatformConfig,
+  placeholderConfig,
   PlatformConfig,
   PlatformConfigInput,
 } from '@glue-platform/shared-constructs';
@@ -20,17 +21,7 @@ export const defaultConfig = (): PlatformConfig => loadPlatformConfig({ env: {} 
 
 /** A config with placeholder accounts and the given stages. */
 export function configWithStages(stages: PlatformConfigInput['stages']): PlatformConfig {
-  return parsePlatformConfig({
-    project: 'glue-etl',
-    pipeline: { account: '111111111111', region: 'eu-west-1' },
-    source: {
-      connectionArn:
-        'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
-      repository: 'example-org/glue-gitops-platform',
-      branch: 'main',
-    },
-    stages,
-  });
+  return parsePlatformConfig(placeholderConfig(stages));
 }
 
 export const tempDirectory = (prefix: string): string => mkdtempSync(path.join(tmpdir(), prefix));

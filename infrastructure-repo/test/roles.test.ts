@@ -133,6 +133,7 @@ describe('the Glue job role', () => {
         'glue:GetPartition',
         'glue:GetPartitions',
         'glue:BatchCreatePartition',
+        'glue:BatchUpdatePartition',
         'glue:CreatePartition',
         'glue:UpdatePartition',
         'glue:BatchGetPartition',

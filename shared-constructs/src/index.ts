@@ -6,5 +6,6 @@ export * from './export-contract';
 export * from './manifest';
 export * from './name-limits';
 export * from './naming';
+export * from './placeholder-config';
 export * from './regions';
 export * from './pipeline';

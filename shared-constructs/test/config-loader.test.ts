@@ -7,25 +7,13 @@ import {
   loadPlatformConfig,
   parsePlatformConfig,
   pipelineConfigFile,
+  placeholderConfig,
   PlatformConfigError,
   PlatformConfigInput,
   resolveConfigPath,
 } from '../src';
 
-const good = (): PlatformConfigInput => ({
-  project: 'glue-etl',
-  pipeline: { account: '111111111111', region: 'eu-west-1' },
-  source: {
-    connectionArn:
-      'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
-    repository: 'example-org/glue-gitops-platform',
-    branch: 'main',
-  },
-  stages: [
-    { name: 'dev', account: '222222222222', region: 'eu-west-1' },
-    { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
-  ],
-});
+const good = (): PlatformConfigInput => placeholderConfig();
 
 /** Runs the parser and returns the problems it reports, or fails the test if it accepted the config. */
 function problemsOf(raw: unknown): PlatformConfigError {

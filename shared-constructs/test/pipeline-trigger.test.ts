@@ -11,19 +11,12 @@ import {
   PlatformPipelineStack,
   StageConfig,
   triggerFilePathGroups,
+  placeholderConfig,
 } from '../src';
 
-const BASE: PlatformConfigInput = {
-  project: 'glue-etl',
-  pipeline: { account: '111111111111', region: 'eu-west-1' },
-  source: {
-    connectionArn:
-      'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
-    repository: 'example-org/glue-gitops-platform',
-    branch: 'main',
-  },
-  stages: [{ name: 'dev', account: '222222222222', region: 'eu-west-1' }],
-};
+const BASE: PlatformConfigInput = placeholderConfig([
+  { name: 'dev', account: '222222222222', region: 'eu-west-1' },
+]);
 
 const createStage = (scope: Construct, id: string, stage: StageConfig): Stage => {
   const cdkStage = new Stage(scope, id, { env: { account: stage.account, region: stage.region } });

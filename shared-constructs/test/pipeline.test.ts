@@ -17,23 +17,14 @@ import {
   PlatformPipelineStack,
   PlatformPipelineStackProps,
   StageConfig,
+  placeholderConfig,
 } from '../src';
 
-const BASE: PlatformConfigInput = {
-  project: 'glue-etl',
-  pipeline: { account: '111111111111', region: 'eu-west-1' },
-  source: {
-    connectionArn:
-      'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
-    repository: 'example-org/glue-gitops-platform',
-    branch: 'main',
-  },
-  stages: [
-    { name: 'dev', account: '222222222222', region: 'eu-west-1' },
-    { name: 'staging', account: '222222222222', region: 'eu-central-1', requireApproval: true },
-    { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
-  ],
-};
+const BASE: PlatformConfigInput = placeholderConfig([
+  { name: 'dev', account: '222222222222', region: 'eu-west-1' },
+  { name: 'staging', account: '222222222222', region: 'eu-central-1', requireApproval: true },
+  { name: 'prod', account: '333333333333', region: 'eu-west-1', requireApproval: true, retainData: true },
+]);
 
 /** A stage with two different file assets, so asset publishing has more than one asset to do. */
 class WorkloadStage extends Stage {

@@ -12,9 +12,8 @@ import boto3
 from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
-from pyspark.context import SparkContext
-
 from file_processor.glue_job import GLUE_ARGUMENTS, run_glue_job
+from pyspark.context import SparkContext
 
 arguments = getResolvedOptions(sys.argv, list(GLUE_ARGUMENTS))
 glue_context = GlueContext(SparkContext.getOrCreate())

@@ -39,6 +39,7 @@ export const GLUE_CATALOG_ACTIONS = [
   'glue:GetPartition',
   'glue:GetPartitions',
   'glue:BatchCreatePartition',
+  'glue:BatchUpdatePartition',
   'glue:CreatePartition',
   'glue:UpdatePartition',
   'glue:BatchGetPartition',

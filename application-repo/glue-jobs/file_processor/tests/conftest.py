@@ -5,23 +5,22 @@ Runs use the same code as Glue with the local object store and the JSON catalog;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 import pytest
-from pyspark.sql import DataFrame, SparkSession
-
 from file_processor.job import JobEnvironment, JobSettings, run_job
 from file_processor.local_catalog import LocalJsonCatalog
 from file_processor.manifest import Manifest, ManifestObject
 from file_processor.object_store import LocalObjectStore, local_e_tag
 from file_processor.output_layout import OutputLayout
 from file_processor.run_report import RunContext, RunReport
+from pyspark.sql import DataFrame, SparkSession
 
-DEFAULT_EVENT_TIME = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-PROCESSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+DEFAULT_EVENT_TIME = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+PROCESSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TABLE = "orders"
 DATABASE = "test_db"
 
@@ -92,10 +91,10 @@ class Workspace:
         spark: SparkSession,
         manifest: Manifest,
         run_id: str = "jr_1",
-        settings: JobSettings = JobSettings(max_concurrent_files=2),
+        settings: JobSettings | None = None,
     ) -> RunReport:
         context = RunContext(job_name="file-processor-test", run_id=run_id, processed_at=PROCESSED_AT)
-        return run_job(spark, manifest, self.environment(), context, settings)
+        return run_job(spark, manifest, self.environment(), context, settings or JobSettings(max_concurrent_files=2))
 
     def run_files(self, spark: SparkSession, names: Sequence[str], **kwargs: object) -> RunReport:
         return self.run(spark, self.manifest(*names), **kwargs)  # type: ignore[arg-type]

@@ -20,8 +20,11 @@ LOCATION = "s3://out-bucket/orders/"
 
 
 def _partition(values: tuple[str, str], *columns: Column) -> WrittenPartition:
-    return WrittenPartition(values=values, location=f"{LOCATION}ingest_date={values[0]}/source_id={values[1]}/",
-                            columns=(*columns, *METADATA_COLUMNS))
+    return WrittenPartition(
+        values=values,
+        location=f"{LOCATION}ingest_date={values[0]}/source_id={values[1]}/",
+        columns=(*columns, *METADATA_COLUMNS),
+    )
 
 
 def test_the_table_is_an_external_parquet_table_partitioned_by_date_and_source() -> None:
@@ -30,7 +33,10 @@ def test_the_table_is_an_external_parquet_table_partitioned_by_date_and_source()
     assert table_input["Name"] == "orders"
     assert table_input["TableType"] == "EXTERNAL_TABLE"
     assert table_input["Parameters"]["classification"] == "parquet"
-    assert table_input["PartitionKeys"] == [{"Name": "ingest_date", "Type": "date"}, {"Name": "source_id", "Type": "string"}]
+    assert table_input["PartitionKeys"] == [
+        {"Name": "ingest_date", "Type": "date"},
+        {"Name": "source_id", "Type": "string"},
+    ]
     descriptor = table_input["StorageDescriptor"]
     assert descriptor["Location"] == LOCATION
     assert descriptor["SerdeInfo"]["SerializationLibrary"] == PARQUET_SERDE

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from file_processor.column_names import MAX_COLUMN_NAME_LENGTH, normalize_column_name, normalize_column_names
 from file_processor.table_schema import RESERVED_COLUMN_NAMES
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pytest
-from pyspark.sql import SparkSession
-
 from file_processor.column_types import (
     BIGINT,
     BOOLEAN,
@@ -21,6 +19,7 @@ from file_processor.column_types import (
     value_fits,
 )
 from file_processor.row_validation import value_is_valid
+from pyspark.sql import SparkSession
 
 
 @pytest.mark.parametrize(
@@ -68,11 +67,48 @@ def test_decimal_scale_reads_the_scale_of_a_decimal_type_only() -> None:
 
 
 CROSS_CHECK_VALUES = [
-    "0", "7", "-7", "+7", "-0", "007", "0000-01-01", "0001-01-01", "9999-12-31", "2026-11-23x", "2147483647", "2147483648", "-2147483649", "9223372036854775807",
-    "9223372036854775808", "1.5", "12.345", "1.", ".5", "1e5", "1E-5", "1e999", "NaN", "Infinity", " 1", "1 ",
-    "1\n", "true", "FALSE", "t", "yes", "2026-11-23", "2026-02-30", "2026-1-5", "2026-11-23T10:15", "2026-11-23 10:15:30",
-    "2026-11-23T10:15:30.123456Z", "2026-11-23T10:15:30+01:00", "2026-11-23T25:00:00", "2026-11-23T10:15:30.1234567",
-    "abc", "",
+    "0",
+    "7",
+    "-7",
+    "+7",
+    "-0",
+    "007",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-11-23x",
+    "2147483647",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775807",
+    "9223372036854775808",
+    "1.5",
+    "12.345",
+    "1.",
+    ".5",
+    "1e5",
+    "1E-5",
+    "1e999",
+    "NaN",
+    "Infinity",
+    " 1",
+    "1 ",
+    "1\n",
+    "true",
+    "FALSE",
+    "t",
+    "yes",
+    "2026-11-23",
+    "2026-02-30",
+    "2026-1-5",
+    "2026-11-23T10:15",
+    "2026-11-23 10:15:30",
+    "2026-11-23T10:15:30.123456Z",
+    "2026-11-23T10:15:30+01:00",
+    "2026-11-23T25:00:00",
+    "2026-11-23T10:15:30.1234567",
+    "abc",
+    "",
 ]
 CROSS_CHECK_TYPES = [BOOLEAN, INT, BIGINT, DOUBLE, DATE, TIMESTAMP, decimal_type(2), decimal_type(0), STRING]
 
@@ -106,6 +142,8 @@ def test_spark_validation_treats_an_empty_field_as_a_valid_null(spark: SparkSess
 def test_decimal_validation_refuses_values_it_would_have_to_round(spark: SparkSession) -> None:
     frame = spark.createDataFrame([("12.34",), ("12.345",)], "v string")
 
-    verdicts = {row["v"]: row["ok"] for row in frame.select("v", value_is_valid("v", decimal_type(2)).alias("ok")).collect()}
+    verdicts = {
+        row["v"]: row["ok"] for row in frame.select("v", value_is_valid("v", decimal_type(2)).alias("ok")).collect()
+    }
 
     assert verdicts == {"12.34": True, "12.345": False}

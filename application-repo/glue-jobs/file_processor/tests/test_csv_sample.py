@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from file_processor.csv_sample import UTF8_BOM, CsvSample, UnreadableFileError, parse_csv_sample
 
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from pyspark.sql import SparkSession
-
+from file_processor.file_execution import QUARANTINE_COLUMNS
 from file_processor.file_plan import PlannerSettings
 from file_processor.job import JobSettings
 from file_processor.run_report import FileResult, RunReport
+from pyspark.sql import SparkSession
 
 from .conftest import PROCESSED_AT, Workspace
 
@@ -24,6 +24,11 @@ MESSY = (
     b"4,Dan,3.00,too,many\r\n"
     b'5,"Eve",,"empty amount"\r\n'
 )
+
+
+def _path(path: str | None) -> str:
+    assert path is not None, "expected the file to have written this folder"
+    return path
 
 
 def _only_file(report: RunReport) -> FileResult:
@@ -46,13 +51,16 @@ def test_a_messy_file_is_read_with_bom_crlf_quoted_newlines_and_doubled_quotes(
 
     result = _only_file(workspace.run_files(spark, ["messy.csv"]))
 
-    rows = {row["order_id"]: row for row in spark.read.parquet(result.output_path).collect()}
+    rows = {row["order_id"]: row for row in spark.read.parquet(_path(result.output_path)).collect()}
     assert rows[1]["customer_name"] == "Müller, Anna"
     assert rows[1]["note"] == 'He said "hi"\nthen left'
     assert rows[2]["amount"] == Decimal("7.00")
     assert rows[5]["amount"] is None
     assert [(c.name, c.type) for c in result.columns] == [
-        ("order_id", "int"), ("customer_name", "string"), ("amount", "decimal(38,2)"), ("note", "string")
+        ("order_id", "int"),
+        ("customer_name", "string"),
+        ("amount", "decimal(38,2)"),
+        ("note", "string"),
     ]
 
 
@@ -63,12 +71,32 @@ def test_records_with_the_wrong_number_of_fields_are_quarantined_with_the_raw_li
 
     result = _only_file(workspace.run_files(spark, ["messy.csv"]))
 
-    quarantined = {row["raw_record"]: row for row in spark.read.parquet(result.quarantine_path).collect()}
+    quarantined = {row["raw_record"]: row for row in spark.read.parquet(_path(result.quarantine_path)).collect()}
     assert set(quarantined) == {"3,Carol,1.25", "4,Dan,3.00,too,many"}
     assert all("the header has 4 fields" in row["reason"] for row in quarantined.values())
     assert all(row["source_file"] == str(workspace.input / "messy.csv") for row in quarantined.values())
     assert (result.rows_read, result.rows_written, result.rows_quarantined) == (5, 3, 2)
+    assert spark.read.parquet(_path(result.quarantine_path)).columns == list(QUARANTINE_COLUMNS)
     _assert_invariant_against_output(spark, workspace, result)
+
+
+def test_written_parquet_holds_the_data_columns_then_the_metadata_columns(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("messy.csv", MESSY)
+
+    result = _only_file(workspace.run_files(spark, ["messy.csv"]))
+
+    schema = spark.read.parquet(_path(result.output_path)).schema
+    assert [(field.name, field.dataType.simpleString()) for field in schema.fields] == [
+        ("order_id", "int"),
+        ("customer_name", "string"),
+        ("amount", "decimal(38,2)"),
+        ("note", "string"),
+        ("processed_at", "timestamp"),
+        ("source_file", "string"),
+        ("processing_job", "string"),
+    ]
 
 
 def test_values_beyond_the_sample_that_do_not_fit_the_inferred_type_are_quarantined(
@@ -80,7 +108,7 @@ def test_values_beyond_the_sample_that_do_not_fit_the_inferred_type_are_quaranti
 
     result = _only_file(workspace.run_files(spark, ["big.csv"], settings=settings))
 
-    reasons = {row["raw_record"]: row["reason"] for row in spark.read.parquet(result.quarantine_path).collect()}
+    reasons = {row["raw_record"]: row["reason"] for row in spark.read.parquet(_path(result.quarantine_path)).collect()}
     assert reasons == {
         "200,lots": "column 'amount' expects decimal(38,2), got 'lots'",
         "201,1.5e3": "column 'amount' expects decimal(38,2), got '1.5e3'",
@@ -94,7 +122,12 @@ def test_every_written_row_carries_the_run_metadata(spark: SparkSession, workspa
 
     result = _only_file(workspace.run_files(spark, ["a.csv"], run_id="jr_42"))
 
-    rows = spark.read.parquet(result.output_path).select("processed_at", "source_file", "processing_job").distinct().collect()
+    rows = (
+        spark.read.parquet(_path(result.output_path))
+        .select("processed_at", "source_file", "processing_job")
+        .distinct()
+        .collect()
+    )
     assert [row.asDict() for row in rows] == [
         {
             "processed_at": PROCESSED_AT.replace(tzinfo=None),
@@ -170,7 +203,7 @@ def test_file_names_with_spaces_plus_and_glob_characters_are_read_literally(
 
     result = _only_file(workspace.run_files(spark, ["orders 1+2 [eu]{x}.csv"]))
 
-    assert [row["id"] for row in spark.read.parquet(result.output_path).collect()] == [1]
+    assert [row["id"] for row in spark.read.parquet(_path(result.output_path)).collect()] == [1]
 
 
 def test_a_large_file_without_quoted_newlines_is_split_by_line_and_gives_the_same_rows(
@@ -184,7 +217,7 @@ def test_a_large_file_without_quoted_newlines_is_split_by_line_and_gives_the_sam
 
     assert result.read_mode == "line"
     assert (result.rows_read, result.rows_written) == (3000, 3000)
-    names = spark.read.parquet(result.output_path).filter("id = 2999").first()
+    names = spark.read.parquet(_path(result.output_path)).filter("id = 2999").first()
     assert names is not None and names["name"] == "n, 2999"
 
 

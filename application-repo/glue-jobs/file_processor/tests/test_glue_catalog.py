@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-
 from file_processor.catalog import CatalogError
 from file_processor.catalog_model import TableUpdate, WrittenPartition, build_partition_input, build_table_input
 from file_processor.column_types import BIGINT, INT, STRING
@@ -41,7 +41,9 @@ def _existing_table(columns: list[Column], version: str = "7") -> dict[str, Any]
 def test_a_missing_table_is_created_and_its_partitions_registered(glue: tuple[Any, Stubber]) -> None:
     client, stubber = glue
     partition = _partition("s1", Column("id", INT))
-    stubber.add_client_error("get_table", "EntityNotFoundException", expected_params={"DatabaseName": DATABASE, "Name": "orders"})
+    stubber.add_client_error(
+        "get_table", "EntityNotFoundException", expected_params={"DatabaseName": DATABASE, "Name": "orders"}
+    )
     stubber.add_response(
         "create_table",
         {},
@@ -72,7 +74,9 @@ def test_new_columns_update_the_table_at_the_version_read(glue: tuple[Any, Stubb
             "VersionId": "7",
         },
     )
-    stubber.add_response("batch_create_partition", {}, {"DatabaseName": DATABASE, "TableName": "orders", "PartitionInputList": ANY})
+    stubber.add_response(
+        "batch_create_partition", {}, {"DatabaseName": DATABASE, "TableName": "orders", "PartitionInputList": ANY}
+    )
 
     outcome = GlueCatalog(client, DATABASE).publish(TableUpdate("orders", LOCATION, (partition,)))
 
@@ -96,7 +100,9 @@ def test_a_concurrent_table_change_is_read_again_and_merged(glue: tuple[Any, Stu
             "VersionId": "8",
         },
     )
-    stubber.add_response("batch_create_partition", {}, {"DatabaseName": DATABASE, "TableName": "orders", "PartitionInputList": ANY})
+    stubber.add_response(
+        "batch_create_partition", {}, {"DatabaseName": DATABASE, "TableName": "orders", "PartitionInputList": ANY}
+    )
 
     outcome = GlueCatalog(client, DATABASE).publish(TableUpdate("orders", LOCATION, (partition,)))
 
@@ -118,7 +124,9 @@ def test_an_unchanged_table_is_not_written_and_existing_partitions_are_updated(g
         {
             "DatabaseName": DATABASE,
             "TableName": "orders",
-            "Entries": [{"PartitionValueList": ["2026-11-23", "s1"], "PartitionInput": build_partition_input(partition)}],
+            "Entries": [
+                {"PartitionValueList": ["2026-11-23", "s1"], "PartitionInput": build_partition_input(partition)}
+            ],
         },
     )
 
@@ -136,7 +144,11 @@ def test_partitions_are_created_in_batches_of_one_hundred(glue: tuple[Any, Stubb
         stubber.add_response(
             "batch_create_partition",
             {},
-            {"DatabaseName": DATABASE, "TableName": "orders", "PartitionInputList": [build_partition_input(p) for p in batch]},
+            {
+                "DatabaseName": DATABASE,
+                "TableName": "orders",
+                "PartitionInputList": [build_partition_input(p) for p in batch],
+            },
         )
 
     outcome = GlueCatalog(client, DATABASE).publish(TableUpdate("orders", LOCATION, partitions))
@@ -149,7 +161,14 @@ def test_a_refused_partition_fails_with_its_values_and_the_reason(glue: tuple[An
     stubber.add_response("get_table", {"Table": _existing_table([Column("id", INT)])})
     stubber.add_response(
         "batch_create_partition",
-        {"Errors": [{"PartitionValues": ["2026-11-23", "s1"], "ErrorDetail": {"ErrorCode": "AccessDeniedException", "ErrorMessage": "no"}}]},
+        {
+            "Errors": [
+                {
+                    "PartitionValues": ["2026-11-23", "s1"],
+                    "ErrorDetail": {"ErrorCode": "AccessDeniedException", "ErrorMessage": "no"},
+                }
+            ]
+        },
     )
 
     with pytest.raises(CatalogError, match=r"partition \['2026-11-23', 's1'\].*AccessDeniedException"):
@@ -160,7 +179,7 @@ def test_a_table_that_cannot_be_read_is_a_catalog_error(glue: tuple[Any, Stubber
     client, stubber = glue
     stubber.add_client_error("get_table", "AccessDeniedException", "not allowed")
 
-    with pytest.raises(CatalogError, match="cannot read table glue_etl_dev.orders: AccessDeniedException"):
+    with pytest.raises(CatalogError, match=r"cannot read table glue_etl_dev\.orders: AccessDeniedException"):
         GlueCatalog(client, DATABASE).data_columns("orders")
 
 

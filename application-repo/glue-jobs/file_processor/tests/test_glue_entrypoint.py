@@ -7,15 +7,18 @@ import runpy
 import sys
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import boto3
+import file_processor.glue_job as glue_job
+import pyspark.context
 import pytest
 
 ENTRYPOINT = Path(__file__).resolve().parents[1] / "glue_entrypoint.py"
 
 
 class _FakeJob:
-    events: list[str] = []
+    events: ClassVar[list[str]] = []
 
     def __init__(self, glue_context: Any) -> None:
         self.glue_context = glue_context
@@ -34,24 +37,30 @@ def _install_fake_awsglue(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, 
     context.GlueContext = lambda spark_context: types.SimpleNamespace(spark_session="the-session")  # type: ignore[attr-defined]
     job = types.ModuleType("awsglue.job")
     job.Job = _FakeJob  # type: ignore[attr-defined]
-    for name, module in {"awsglue": types.ModuleType("awsglue"), "awsglue.utils": utils,
-                         "awsglue.context": context, "awsglue.job": job}.items():
+    for name, module in {
+        "awsglue": types.ModuleType("awsglue"),
+        "awsglue.utils": utils,
+        "awsglue.context": context,
+        "awsglue.job": job,
+    }.items():
         monkeypatch.setitem(sys.modules, name, module)
 
 
 def test_the_entrypoint_runs_the_job_with_glue_s_arguments_and_commits(monkeypatch: pytest.MonkeyPatch) -> None:
-    arguments = {name: f"value-of-{name}" for name in
-                 ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")}
+    arguments = {
+        name: f"value-of-{name}"
+        for name in ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")
+    }
     _install_fake_awsglue(monkeypatch, arguments)
     calls: list[tuple[Any, ...]] = []
-    import boto3
-    import pyspark.context
-    import file_processor.glue_job as glue_job
-
     monkeypatch.setattr(boto3, "client", lambda service: f"{service}-client")
     monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", staticmethod(lambda: "spark-context"))
-    monkeypatch.setattr(glue_job, "run_glue_job", lambda spark, args, s3_client, glue_client: calls.append(
-        (spark, dict(args), s3_client, glue_client)) or _FakeJob.events.append("run"))
+
+    def fake_run(spark: Any, args: dict[str, str], s3_client: Any, glue_client: Any) -> None:
+        calls.append((spark, dict(args), s3_client, glue_client))
+        _FakeJob.events.append("run")
+
+    monkeypatch.setattr(glue_job, "run_glue_job", fake_run)
     _FakeJob.events = []
 
     runpy.run_path(str(ENTRYPOINT), run_name="__main__")

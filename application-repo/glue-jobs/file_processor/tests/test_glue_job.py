@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
-from pyspark.sql import SparkSession
-
 from file_processor.glue_job import GLUE_ARGUMENTS, JobRunFailedError, run_glue_job
 from file_processor.manifest import ManifestError
+from pyspark.sql import SparkSession
 
 ARGUMENTS = {
     "JOB_NAME": "glue-etl-dev-file-processor",
@@ -73,7 +73,11 @@ def test_a_run_reads_the_manifest_from_s3_and_writes_the_report_there(
     spark: SparkSession, clients: tuple[Any, Stubber, Any, Stubber]
 ) -> None:
     s3, s3_stub, glue, glue_stub = clients
-    s3_stub.add_response("get_object", {"Body": _body(MANIFEST)}, {"Bucket": "assets-bucket", "Key": "manifests/sales_eu/2026-11-23/m1.json"})
+    s3_stub.add_response(
+        "get_object",
+        {"Body": _body(MANIFEST)},
+        {"Bucket": "assets-bucket", "Key": "manifests/sales_eu/2026-11-23/m1.json"},
+    )
     glue_stub.add_client_error("get_table", "EntityNotFoundException")
     s3_stub.add_client_error("head_object", "404", http_status_code=404)
     s3_stub.add_response(
@@ -104,7 +108,7 @@ def test_a_file_that_fails_fails_the_run_after_the_report_is_written(
     s3_stub.add_client_error("head_object", "403", http_status_code=403)
     s3_stub.add_response("put_object", {})
 
-    with pytest.raises(JobRunFailedError, match="s3://input-bucket/incoming/Sales-EU/a.csv") as raised:
+    with pytest.raises(JobRunFailedError, match=r"s3://input-bucket/incoming/Sales-EU/a\.csv") as raised:
         run_glue_job(spark, ARGUMENTS, s3_client=s3, glue_client=glue)
 
     assert "s3://assets-bucket/reports/glue-etl-dev-file-processor/jr_0123.json" in str(raised.value)

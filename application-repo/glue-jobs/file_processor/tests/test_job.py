@@ -6,12 +6,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from pyspark.sql import SparkSession
-
 from file_processor.job import run_job
 from file_processor.object_store import LocalObjectStore
 from file_processor.output_layout import source_id
 from file_processor.run_report import RunContext
+from pyspark.sql import SparkSession
 
 from .conftest import DATABASE, PROCESSED_AT, Workspace
 

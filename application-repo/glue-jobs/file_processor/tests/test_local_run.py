@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pyspark.sql import SparkSession
-
 from file_processor.local_run import build_local_manifest, find_csv_files, main
+from pyspark.sql import SparkSession
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def _row(output: str, file_name: str) -> list[str]:
     line = next(line for line in output.splitlines() if line.startswith(file_name))
-    return line[len(file_name):].split()
+    return line[len(file_name) :].split()
 
 
 def test_the_samples_run_prints_schema_counts_and_quarantine(
@@ -49,7 +48,7 @@ def test_the_local_manifest_is_what_the_trigger_would_write(tmp_path: Path) -> N
     (tmp_path / "sub" / "b.CSV").write_text("id\n1\n")
     (tmp_path / "a.csv").write_text("id\n2\n")
     (tmp_path / "notes.txt").write_text("ignored")
-    created = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
+    created = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
     manifest = build_local_manifest(find_csv_files([str(tmp_path)]), tmp_path, "Sales-EU", created)
 

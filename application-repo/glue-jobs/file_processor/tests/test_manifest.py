@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from file_processor.manifest import ManifestError, dataset_table_name, parse_manifest, parse_manifest_json
 
 FIXTURE = Path("shared-constructs") / "fixtures" / "manifest.json"
@@ -27,7 +26,7 @@ def test_the_shared_fixture_parses_with_every_field(repository_root: Path) -> No
     assert manifest.manifest_id == "20261123T101500Z-sales-3f9c2b7e"
     assert manifest.dataset == "Sales-EU"
     assert manifest.table == "sales_eu"
-    assert manifest.created_at == datetime(2026, 11, 23, 10, 15, tzinfo=timezone.utc)
+    assert manifest.created_at == datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
     first, second = manifest.objects
     assert first.key == "incoming/Sales-EU/2026/11/orders 1+2.csv"
     assert first.version_id == "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pyspark.sql import DataFrame, SparkSession
-
 from file_processor.column_types import BIGINT, BOOLEAN, DATE, DOUBLE, INT, STRING, TIMESTAMP, decimal_type
 from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
 from file_processor.table_schema import Column
+from pyspark.sql import DataFrame, SparkSession
 
 COLUMNS = [
     Column("id", INT),
@@ -53,7 +52,14 @@ def test_the_typed_columns_have_the_planned_spark_types(spark: SparkSession) -> 
     schema = add_validation(_frame(spark, GOOD), COLUMNS).schema
 
     assert [field.dataType.simpleString() for field in schema.fields[: len(COLUMNS)]] == [
-        "int", "bigint", "decimal(38,2)", "double", "boolean", "date", "timestamp", "string"
+        "int",
+        "bigint",
+        "decimal(38,2)",
+        "double",
+        "boolean",
+        "date",
+        "timestamp",
+        "string",
     ]
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
-
 from file_processor.object_store import ObjectNotFoundError
 from file_processor.s3_object_store import S3ObjectStore, split_s3_uri
 
@@ -94,7 +94,10 @@ def test_delete_prefix_removes_every_listed_object_under_the_folder(s3: tuple[S3
     stubber.add_response(
         "delete_objects",
         {},
-        {"Bucket": "out", "Delete": {"Objects": [{"Key": "t/p=1/a.parquet"}, {"Key": "t/p=1/_SUCCESS"}], "Quiet": True}},
+        {
+            "Bucket": "out",
+            "Delete": {"Objects": [{"Key": "t/p=1/a.parquet"}, {"Key": "t/p=1/_SUCCESS"}], "Quiet": True},
+        },
     )
 
     assert store.delete_prefix("s3://out/t/p=1") == 2
@@ -111,7 +114,12 @@ def test_a_refused_delete_is_an_error_naming_the_key(s3: tuple[S3ObjectStore, St
 
 def test_the_report_is_written_with_its_content_type(s3: tuple[S3ObjectStore, Stubber]) -> None:
     store, stubber = s3
-    expected: dict[str, Any] = {"Bucket": "assets", "Key": "reports/j/r.json", "Body": b"{}", "ContentType": "application/json"}
+    expected: dict[str, Any] = {
+        "Bucket": "assets",
+        "Key": "reports/j/r.json",
+        "Body": b"{}",
+        "ContentType": "application/json",
+    }
     stubber.add_response("put_object", {}, expected)
 
     store.write_bytes("s3://assets/reports/j/r.json", b"{}", "application/json")

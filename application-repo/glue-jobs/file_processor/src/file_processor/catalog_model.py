@@ -6,8 +6,9 @@ tested without AWS, and the local catalog stores the very same dicts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from file_processor.column_types import DATE, STRING
 from file_processor.output_layout import INGEST_DATE, SOURCE_ID

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 MAX_COLUMN_NAME_LENGTH = 128
 """Athena and the Hive metastore accept 128 characters; Glue allows more, so this is the binding limit."""
@@ -21,9 +21,7 @@ _NOT_SNAKE = re.compile(r"[^a-z0-9]+")
 
 def normalize_column_name(header: str, position: int) -> str:
     """One header to snake_case; `position` (1-based) names a header that has nothing usable in it."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
-    )
+    ascii_text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode("ascii")
     split = _CAMEL_ACRONYM.sub(r"\1_\2", _CAMEL_LOWER_UPPER.sub(r"\1_\2", ascii_text))
     name = _NOT_SNAKE.sub("_", split.lower()).strip("_")
     if not name:

@@ -2,8 +2,10 @@
 
 Each rule is written once here (a regular expression plus a range or calendar check; booleans are a lowercase
 comparison), and used twice: in Python to infer a column's type from the sample, and in Spark (row_validation.py)
-to decide, row by row over the whole file, whether a value fits. Sharing the rule is what makes "the sample said int" and "this row is a valid int" mean the same thing.
-The expressions use only syntax that Python's `re` and Java's `java.util.regex` read identically.
+to decide, row by row over the whole file, whether a value fits. Sharing the rule is what makes "the sample said
+int" and "this row is a valid int" mean the same thing. The expressions use only syntax that Python's `re` and
+Java's `java.util.regex` read identically; int, bigint and date are canonical forms that Spark checks by casting
+to the type and back (row_validation.py), and a test proves both sides accept exactly the same values.
 
 Types are Hive/Glue type strings, which Spark's DDL parser also reads, so one string names the type everywhere:
 the Spark read schema, the Parquet file and the Glue table.
@@ -13,10 +15,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Iterable
+from functools import cache
 
 STRING = "string"
 BOOLEAN = "boolean"
@@ -151,7 +153,7 @@ def infer_column_type(values: Iterable[str | None]) -> str:
     return STRING
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
@@ -209,4 +211,3 @@ def _is_timestamp(value: str) -> bool:
     except ValueError:
         return False
     return True
-

@@ -57,9 +57,7 @@ def parse_csv_sample(prefix: bytes, file_size: int) -> CsvSample:
     records = [record for record in csv.reader(io.StringIO(text, newline=""), strict=False) if record]
     if not covers_whole_file:
         if len(records) <= 1:
-            raise UnreadableFileError(
-                f"no complete header row in the first {len(prefix)} bytes; is this a CSV file?"
-            )
+            raise UnreadableFileError(f"no complete header row in the first {len(prefix)} bytes; is this a CSV file?")
         records = records[:-1]
     if not records:
         return CsvSample(header=(), rows=(), has_quoted_newline=False, covers_whole_file=covers_whole_file)

@@ -6,9 +6,9 @@ order; that fixes each file's column types against the table deterministically b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Sequence
 
 from file_processor.column_names import normalize_column_names
 from file_processor.column_types import infer_column_type
@@ -114,13 +114,10 @@ def failed_plan(obj: ManifestObject, uri: str, reason: str) -> FilePlan:
 def _infer_columns(sample: CsvSample, names: Sequence[str]) -> list[Column]:
     """Rows with the wrong number of fields are left out: they are quarantined as malformed, whatever they hold."""
     complete = [row for row in sample.rows if len(row) == len(names)]
-    return [
-        Column(name, infer_column_type(row[index] for row in complete)) for index, name in enumerate(names)
-    ]
+    return [Column(name, infer_column_type(row[index] for row in complete)) for index, name in enumerate(names)]
 
 
 def _is_same_version(obj: ManifestObject, version_id: str | None, e_tag: str | None) -> bool:
     if obj.version_id is not None and version_id is not None:
         return obj.version_id == version_id
     return e_tag is None or obj.e_tag.strip('"') == e_tag
-

@@ -7,7 +7,8 @@ and merge again. Partitions are created in batches; one that exists already (a r
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -83,7 +84,9 @@ class GlueCatalog:
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _upsert_partitions(self, update: TableUpdate) -> tuple[int, int]:
-        inputs = {partition.values: build_partition_input(partition) for partition in update.partitions}
+        inputs: dict[tuple[str, ...], dict[str, Any]] = {
+            partition.values: build_partition_input(partition) for partition in update.partitions
+        }
         existing: list[tuple[str, ...]] = []
         created = 0
         for chunk in _chunks(list(inputs.values()), _BATCH_SIZE):
@@ -101,7 +104,9 @@ class GlueCatalog:
                 existing.append(values)
             created += len(chunk) - len(response.get("Errors", []))
         for chunk_values in _chunks(existing, _BATCH_SIZE):
-            entries = [{"PartitionValueList": list(values), "PartitionInput": inputs[values]} for values in chunk_values]
+            entries = [
+                {"PartitionValueList": list(values), "PartitionInput": inputs[values]} for values in chunk_values
+            ]
             response = self._client.batch_update_partition(
                 DatabaseName=self._database, TableName=update.table, Entries=entries
             )

@@ -6,8 +6,9 @@ from there on is here, in plain Python, so tests drive it with stubbed clients.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from pyspark.sql import SparkSession
 
@@ -32,7 +33,7 @@ def run_glue_job(
     arguments: Mapping[str, str],
     s3_client: Any,
     glue_client: Any,
-    settings: JobSettings = JobSettings(),
+    settings: JobSettings | None = None,
 ) -> RunReport:
     missing = [name for name in GLUE_ARGUMENTS if not arguments.get(name)]
     if missing:
@@ -49,9 +50,7 @@ def run_glue_job(
         database=arguments["glue_database"],
         locate=s3_uri,
     )
-    context = RunContext(
-        job_name=arguments["JOB_NAME"], run_id=arguments["JOB_RUN_ID"], processed_at=datetime.now(timezone.utc)
-    )
+    context = RunContext(job_name=arguments["JOB_NAME"], run_id=arguments["JOB_RUN_ID"], processed_at=datetime.now(UTC))
     report = run_job(spark, manifest, environment, context, settings)
     if report.status == FAILED:
         failed = [result.source_file for result in report.files if result.status == FAILED]

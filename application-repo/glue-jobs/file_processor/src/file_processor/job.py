@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from dataclasses import dataclass, field
 
 from pyspark.sql import SparkSession
 
@@ -34,7 +34,7 @@ DEFAULT_MAX_CONCURRENT_FILES = 4
 
 @dataclass(frozen=True)
 class JobSettings:
-    planner: PlannerSettings = PlannerSettings()
+    planner: PlannerSettings = field(default_factory=PlannerSettings)
     max_concurrent_files: int = DEFAULT_MAX_CONCURRENT_FILES
 
 
@@ -54,9 +54,10 @@ def run_job(
     manifest: Manifest,
     environment: JobEnvironment,
     context: RunContext,
-    settings: JobSettings = JobSettings(),
+    settings: JobSettings | None = None,
 ) -> RunReport:
     """Processes the manifest and writes the report; never raises for a bad file, only for a report it cannot write."""
+    settings = settings or JobSettings()
     started = time.monotonic()
     target = FileTarget(table=manifest.table, layout=environment.layout)
     plans = _plan_all(manifest, environment, settings.planner)
@@ -91,7 +92,7 @@ def _plan_all(manifest: Manifest, environment: JobEnvironment, settings: Planner
         uri = environment.locate(obj)
         try:
             plan = plan_file(obj, uri, environment.store, table_columns, settings)
-        except Exception as error:  # noqa: BLE001 - one file's storage error never fails the others
+        except Exception as error:  # one file's storage error never fails the others
             LOG.error("planning %s failed: %s\n%s", uri, error, traceback.format_exc())
             plan = failed_plan(obj, uri, f"{type(error).__name__}: {_first_line(error)}")
         LOG.info("planned %s: %s%s", plan.uri, plan.action, f" ({plan.reason})" if plan.reason else "")
@@ -113,7 +114,7 @@ def _execute_all(
         spark.sparkContext.setJobDescription(f"file_processor {plan.uri}")
         try:
             result = execute_plan(spark, plan, target, store, context)
-        except Exception as error:  # noqa: BLE001 - one bad file never fails the others
+        except Exception as error:  # one bad file never fails the others
             LOG.error("file %s failed: %s\n%s", plan.uri, error, traceback.format_exc())
             return FileResult(
                 source_file=plan.uri,
@@ -149,7 +150,7 @@ def _publish(
             location=environment.layout.data_partition(table, plan.ingest_date, plan.source_id) + "/",
             columns=(*plan.columns, *METADATA_COLUMNS),
         )
-        for plan, result in zip(plans, results)
+        for plan, result in zip(plans, results, strict=True)
         if result.status == SUCCEEDED and result.rows_written > 0
     )
     if not partitions:
@@ -158,7 +159,7 @@ def _publish(
         return environment.catalog.publish(
             TableUpdate(table=table, location=environment.layout.table_location(table), partitions=partitions)
         ), None
-    except Exception as error:  # noqa: BLE001 - reported, then the caller fails the run
+    except Exception as error:  # reported, then the caller fails the run
         LOG.error("catalog update of %s failed: %s\n%s", table, error, traceback.format_exc())
         return None, f"{type(error).__name__}: {_first_line(error)}"
 
@@ -168,4 +169,3 @@ def _first_line(error: BaseException) -> str:
     java_exception = getattr(error, "java_exception", None)
     text = (str(java_exception) if java_exception is not None else str(error)).strip()
     return text.splitlines()[0][:500] if text else "(no message)"
-

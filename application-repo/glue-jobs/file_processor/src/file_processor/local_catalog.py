@@ -44,10 +44,14 @@ class LocalJsonCatalog:
         current = None if document is None else document["Table"]
         change = plan_table_change(current, update)
         partitions: dict[str, Any] = {} if document is None else document["Partitions"]
-        table = current if change.table_input is None else {
-            **change.table_input,
-            "VersionId": str(int(current.get("VersionId", "0")) + 1 if current else 1),
-        }
+        table = (
+            current
+            if change.table_input is None
+            else {
+                **change.table_input,
+                "VersionId": str(int(current.get("VersionId", "0")) + 1 if current else 1),
+            }
+        )
         created = updated = 0
         for partition in update.partitions:
             key = "/".join(partition.values)

@@ -16,9 +16,10 @@ import json
 import os.path
 import re
 import sys
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from pyspark.sql import SparkSession
 
@@ -69,7 +70,7 @@ def build_local_manifest(files: Sequence[Path], root: Path, dataset: str, create
                 "versionId": None,
                 "eTag": local_e_tag(file),
                 "size": file.stat().st_size,
-                "eventTime": _iso(datetime.fromtimestamp(file.stat().st_mtime, tz=timezone.utc)),
+                "eventTime": _iso(datetime.fromtimestamp(file.stat().st_mtime, tz=UTC)),
             }
             for file in files
         ],
@@ -84,12 +85,12 @@ def run_local(
     dataset: str | None = None,
     job_name: str = "file_processor-local",
     run_id: str | None = None,
-    settings: JobSettings = JobSettings(),
+    settings: JobSettings | None = None,
     now: datetime | None = None,
 ) -> RunReport:
     files = find_csv_files(inputs)
     root = Path(_common_folder(files))
-    created_at = now or datetime.now(timezone.utc)
+    created_at = now or datetime.now(UTC)
     manifest = build_local_manifest(files, root, _dataset_name(dataset or root.name), created_at)
     output = output.resolve()
     store = LocalObjectStore()
@@ -113,8 +114,11 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
     totals = report.to_json()["totals"]
     print(f"file_processor local run {report.context.run_id}: {report.status}", file=out)
     if report.catalog is not None:
-        print(f"\ntable {report.database}.{report.table} ({report.catalog.action}), partitioned by ingest_date, "
-              f"source_id:", file=out)
+        print(
+            f"\ntable {report.database}.{report.table} ({report.catalog.action}), partitioned by ingest_date, "
+            f"source_id:",
+            file=out,
+        )
         for column in report.catalog.columns:
             print(f"  {column.name:<28} {column.type}", file=out)
     print(f"\n{'file':<40} {'status':<12} {'read':>8} {'written':>8} {'quarantined':>12} {'seconds':>8}", file=out)
@@ -128,8 +132,11 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
         if result.reason:
             print(f"    {result.reason}", file=out)
         for conflict in result.conflicts:
-            print(f"    column {conflict.column}: file looks like {conflict.file_type}, table has "
-                  f"{conflict.table_type}; values are checked as {conflict.table_type}", file=out)
+            print(
+                f"    column {conflict.column}: file looks like {conflict.file_type}, table has "
+                f"{conflict.table_type}; values are checked as {conflict.table_type}",
+                file=out,
+            )
         if result.quarantine_path and result.rows_quarantined and show_quarantine > 0:
             for row in spark.read.parquet(result.quarantine_path).limit(show_quarantine).collect():
                 print(f"    quarantined: {row['reason']}  <- {row['raw_record']!r}", file=out)
@@ -184,7 +191,7 @@ def _dataset_name(name: str) -> str:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _manifest_json(manifest: Manifest) -> dict[str, object]:

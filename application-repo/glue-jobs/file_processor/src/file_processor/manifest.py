@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 MANIFEST_VERSION = 1
 
@@ -20,9 +21,7 @@ _DATASET_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _MANIFEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]+")
 _TABLE_PATTERN = re.compile(r"[a-z0-9_]+")
 # zod's `z.iso.datetime({ offset: true })`: date, `T`, time with optional seconds and fraction, then `Z` or an offset.
-_ISO_TIMESTAMP_PATTERN = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})"
-)
+_ISO_TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
 
 _MANIFEST_FIELDS = ("version", "manifestId", "dataset", "table", "createdAt", "objects")
 _OBJECT_FIELDS = ("bucket", "key", "versionId", "eTag", "size", "eventTime")
@@ -50,7 +49,7 @@ class ManifestObject:
     @property
     def ingest_date(self) -> date:
         """The UTC day of the upload event: a retry or a re-run of the same event lands in the same partition."""
-        return self.event_time.astimezone(timezone.utc).date()
+        return self.event_time.astimezone(UTC).date()
 
 
 @dataclass(frozen=True)

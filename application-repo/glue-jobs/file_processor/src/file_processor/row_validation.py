@@ -8,15 +8,25 @@ null or a rounded value.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import reduce
-from typing import Sequence
 
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from file_processor.column_types import BIGINT, BOOLEAN, BOOLEAN_VALUES, DATE, DOUBLE, INT, STRING, TIMESTAMP, value_pattern
+from file_processor.column_types import (
+    BIGINT,
+    BOOLEAN,
+    BOOLEAN_VALUES,
+    DATE,
+    DOUBLE,
+    INT,
+    STRING,
+    TIMESTAMP,
+    value_pattern,
+)
 from file_processor.table_schema import Column
 
 CORRUPT_RECORD = "_corrupt_record"
@@ -88,17 +98,18 @@ def add_validation(frame: DataFrame, columns: Sequence[Column]) -> DataFrame:
     """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
 
     Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
-    both. A good row costs one pattern match and one cast per value; reasons are only built for bad rows.
+    both. A good row costs one cast per value plus a pattern match or a cast back; reasons are only built for bad
+    rows.
     """
     raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
     typed = frame.select(
-        *[F.col(_quoted(column.name)).alias(raw) for column, raw in zip(columns, raw_names)],
+        *[F.col(_quoted(column.name)).alias(raw) for column, raw in zip(columns, raw_names, strict=True)],
         *[typed_value(column.name, column.type).alias(column.name) for column in columns],
         F.col(CORRUPT_RECORD),
     )
     checks = [
         (column, F.col(raw), _is_valid(F.col(raw), F.col(_quoted(column.name)), column.type))
-        for column, raw in zip(columns, raw_names)
+        for column, raw in zip(columns, raw_names, strict=True)
     ]
     all_valid = reduce(lambda left, right: left & right, [valid for _, _, valid in checks], F.lit(True))
     problems = F.concat_ws("; ", *[F.when(~valid, _problem(c.name, c.type, raw)) for c, raw, valid in checks])
@@ -110,7 +121,9 @@ def add_validation(frame: DataFrame, columns: Sequence[Column]) -> DataFrame:
         .when(~all_valid, problems)
         .otherwise(F.lit(None).cast(T.StringType()))
     )
-    as_text = F.to_csv(F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names)]), {"escape": '"'})
+    as_text = F.to_csv(
+        F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names, strict=True)]), {"escape": '"'}
+    )
     with_reason = typed.withColumn(REASON, reason)
     return with_reason.select(
         *[F.col(_quoted(column.name)) for column in columns],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from file_processor.catalog_model import CatalogOutcome
@@ -74,7 +74,7 @@ class FileResult:
             "bytes": self.size,
             "columns": [
                 {"name": column.name, "type": column.type, **({"header": header} if header != column.name else {})}
-                for column, header in zip(self.columns, self.header or [c.name for c in self.columns])
+                for column, header in zip(self.columns, self.header or [c.name for c in self.columns], strict=True)
             ],
             "typeConflicts": [
                 {"column": c.column, "fileType": c.file_type, "tableType": c.table_type} for c in self.conflicts
@@ -115,7 +115,7 @@ class RunReport:
             "database": self.database,
             "table": self.table,
             "status": self.status,
-            "processedAt": self.context.processed_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+            "processedAt": self.context.processed_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
             "seconds": round(self.seconds, 3),
             "totals": {
                 "files": len(self.files),

@@ -95,4 +95,5 @@ def _translated(error: ClientError, uri: str) -> Exception:
     code = str(error.response.get("Error", {}).get("Code", ""))
     if code in _NOT_FOUND_CODES:
         return ObjectNotFoundError(uri)
-    return error
+    translated: Exception = error
+    return translated

@@ -13,8 +13,8 @@ Rules (docs/jobs.md repeats them for users):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from file_processor.column_types import BIGINT, INT, STRING, TIMESTAMP
 from file_processor.output_layout import PARTITION_KEYS
