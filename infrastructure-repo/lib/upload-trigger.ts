@@ -41,11 +41,11 @@ export interface UploadTriggerProps {
   readonly role: iam.IRole;
   /** Keep the function's logs after the stack is deleted. */
   readonly retainData: boolean;
-  /** The function's timeout; the queue's visibility timeout follows from it. @default Duration.minutes(1) */
+  /** The function's timeout; the queue's visibility timeout follows from it. @default Duration.minutes(2) */
   readonly timeout?: Duration;
   /** How long the event source gathers messages before invoking, so a burst becomes a few Glue runs. @default Duration.seconds(60) */
   readonly maxBatchingWindow?: Duration;
-  /** Most messages per invocation. @default 1000 */
+  /** Most messages per invocation. @default 5000 */
   readonly batchSize?: number;
   /** Receives before a message goes to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
@@ -76,7 +76,7 @@ export class UploadTrigger extends Construct {
   constructor(scope: Construct, id: string, props: UploadTriggerProps) {
     super(scope, id);
     const { ctx, key } = props;
-    const timeout = props.timeout ?? Duration.minutes(1);
+    const timeout = props.timeout ?? Duration.minutes(2);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -146,7 +146,9 @@ export class UploadTrigger extends Construct {
     });
     this.function.addEventSource(
       new eventSources.SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? 1000,
+        // Lambda also caps a batch at its 6 MB payload (about 4,000 S3 notifications), so a large burst still
+        // arrives in a few batches rather than in thousands.
+        batchSize: props.batchSize ?? 5000,
         maxBatchingWindow,
         reportBatchItemFailures: true,
         // Few concurrent invocations keep a burst in few batches, and so in few Glue runs.

@@ -158,10 +158,10 @@ describe('the trigger function', () => {
     });
   });
 
-  test('reads the queue in batches of up to 1000 gathered for up to 60 seconds and reports failed items', () => {
+  test('reads the queue in batches of up to 5000 gathered for up to 60 seconds and reports failed items', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.trigger.queue), 'Arn'] },
-      BatchSize: 1000,
+      BatchSize: 5000,
       MaximumBatchingWindowInSeconds: 60,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
