@@ -4,7 +4,17 @@ import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/cdk.out/**', '.build/**', '.venv/**', 'bench/out/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/cdk.out/**',
+      '.build/**',
+      '.venv/**',
+      'bench/out/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,7 +28,10 @@ export default tseslint.config(
       'import-x/order': ['error', { alphabetize: { order: 'asc' }, 'newlines-between': 'always' }],
       'import-x/no-extraneous-dependencies': [
         'error',
-        { devDependencies: ['**/test/**', '**/bench/**', 'scripts/**'], packageDir: ['.', 'shared-constructs', 'infrastructure-repo', 'application-repo'] },
+        {
+          devDependencies: ['**/test/**', '**/bench/**', 'scripts/**'],
+          packageDir: ['.', 'shared-constructs', 'infrastructure-repo', 'application-repo'],
+        },
       ],
       'no-var': 'error',
     },
