@@ -92,7 +92,7 @@ function deps(world: World, calls: string[][], lines: string[]): SmokeTestDeps {
       return Promise.resolve();
     },
     randomHex: () => '0badcafe',
-    writeTempFile: (name) => `/tmp/${name}`,
+    writeTempFile: (name) => `scratch/${name}`,
   };
 }
 
@@ -119,7 +119,7 @@ test('the CSV is uploaded under the smoke-test prefix with a unique name, in the
     '--key',
     KEY,
     '--body',
-    '/tmp/smoke-20261102T100000Z-0badcafe.csv',
+    'scratch/smoke-20261102T100000Z-0badcafe.csv',
     '--region',
     'eu-west-1',
   ]);

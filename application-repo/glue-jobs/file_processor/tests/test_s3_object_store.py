@@ -32,7 +32,7 @@ def test_an_s3_uri_splits_into_bucket_and_key() -> None:
 
 def test_a_path_that_is_not_an_s3_uri_is_refused() -> None:
     with pytest.raises(ValueError, match="expected an s3://bucket/key URI"):
-        split_s3_uri("/tmp/file.csv")
+        split_s3_uri("/data/file.csv")
 
 
 def test_the_sample_is_a_ranged_get_of_the_first_bytes(s3: tuple[S3ObjectStore, Stubber]) -> None:
