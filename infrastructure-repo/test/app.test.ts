@@ -1,7 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { stageStackName } from '@glue-platform/shared-constructs';
+import {
+  placeholderConfig,
+  stageContext,
+  stageStackName,
+  triggerFunctionName,
+  parsePlatformConfig,
+} from '@glue-platform/shared-constructs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
 import { BuiltInfrastructure, buildInfrastructure, THREE_STAGE_CONFIG } from './support/infrastructure-app';
@@ -12,6 +18,13 @@ interface PipelineJson {
     readonly Actions: { readonly ActionTypeId: { readonly Provider: string } }[];
   }[];
 }
+
+interface FunctionJson {
+  readonly FunctionName: string;
+  readonly Code: { readonly S3Key: string };
+}
+
+const devContext = stageContext(parsePlatformConfig(placeholderConfig()), 'dev');
 
 const pipelineOf = (assembly: CloudAssembly, stackName: string): PipelineJson => {
   const template = assembly.getStackByName(stackName).template as {
@@ -42,12 +55,21 @@ describe('the default config, bundled as cdk synth does', () => {
   });
 
   test('the trigger function is bundled into one JavaScript file with its source map', () => {
-    const bundles = readdirSync(assembly.directory)
-      .filter((entry) => entry.startsWith('asset.'))
-      .map((entry) => path.join(assembly.directory, entry))
-      .filter((dir) => existsSync(path.join(dir, 'index.js')));
-    expect(bundles.length).toBeGreaterThan(0);
-    expect(existsSync(path.join(bundles[0], 'index.js.map'))).toBe(true);
+    const dev = assembly.nestedAssemblies
+      .flatMap((n) => n.nestedAssembly.stacks)
+      .find((s) => s.stackName === stageStackName(devContext, 'infrastructure'));
+    const resources = (
+      dev?.template as { Resources: Record<string, { Type: string; Properties: FunctionJson }> }
+    ).Resources;
+    const trigger = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === triggerFunctionName(devContext),
+    );
+    const assetDirectory = path.join(
+      assembly.directory,
+      `asset.${trigger?.Properties.Code.S3Key.replace(/\.zip$/, '')}`,
+    );
+    expect(readdirSync(assetDirectory).sort()).toEqual(['index.js', 'index.js.map']);
   });
 });
 
