@@ -11,7 +11,11 @@ out=.build/demo
 rm -rf "$out"
 for app in infrastructure-repo application-repo; do
   echo "demo: synthesizing $app (platform.config.json)"
-  (cd "$app" && npx cdk synth --quiet -o "../$out/$app" > /dev/null)
+  mkdir -p "$out"
+  if ! (cd "$app" && npx cdk synth --quiet -o "../$out/$app") > "$out/$app.log" 2>&1; then
+    cat "$out/$app.log" >&2
+    exit 1
+  fi
 done
 npx tsx scripts/summarize-assembly.ts "$out/infrastructure-repo" "$out/application-repo"
 
