@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p .build
 
+# Tests and CDK write scratch apps and assemblies under the temp directory; give this run its own and remove it
+# at the end so repeated runs do not fill the machine's /tmp.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/platform-test.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR="$scratch"
+
 step() { printf '\n== %s\n' "$*"; }
 
 step "type-check (tsc -b)"
