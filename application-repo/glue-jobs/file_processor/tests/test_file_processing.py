@@ -7,10 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from file_processor.file_execution import QUARANTINE_COLUMNS
+from file_processor.file_execution import QUARANTINE_DATA_COLUMNS
 from file_processor.file_plan import PlannerSettings
 from file_processor.job import JobSettings
 from file_processor.run_report import FileResult, RunReport
+from file_processor.table_schema import METADATA_COLUMNS
 from pyspark.sql import SparkSession
 
 from .conftest import PROCESSED_AT, Workspace
@@ -76,7 +77,9 @@ def test_records_with_the_wrong_number_of_fields_are_quarantined_with_the_raw_li
     assert all("the header has 4 fields" in row["reason"] for row in quarantined.values())
     assert all(row["source_file"] == str(workspace.input / "messy.csv") for row in quarantined.values())
     assert (result.rows_read, result.rows_written, result.rows_quarantined) == (5, 3, 2)
-    assert spark.read.parquet(_path(result.quarantine_path)).columns == list(QUARANTINE_COLUMNS)
+    assert spark.read.parquet(_path(result.quarantine_path)).columns == [
+        column.name for column in (*QUARANTINE_DATA_COLUMNS, *METADATA_COLUMNS)
+    ]
     _assert_invariant_against_output(spark, workspace, result)
 
 
@@ -159,7 +162,7 @@ def test_an_empty_file_succeeds_with_zero_rows_and_writes_nothing(spark: SparkSe
     assert (result.status, result.rows_read, result.reason) == ("succeeded", 0, "the file is empty")
     assert report.status == "succeeded"
     assert not (workspace.output / "data" / "orders").exists()
-    assert report.catalog is None
+    assert report.catalog.outcome is None and report.quarantine_catalog.outcome is None
 
 
 def test_a_header_only_file_succeeds_with_zero_rows_and_does_not_create_the_table(

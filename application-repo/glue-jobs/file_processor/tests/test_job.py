@@ -6,7 +6,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from file_processor.catalog import CatalogError
+from file_processor.catalog_model import CatalogOutcome, TableUpdate
 from file_processor.job import run_job
+from file_processor.local_catalog import LocalJsonCatalog
 from file_processor.object_store import LocalObjectStore
 from file_processor.output_layout import source_id
 from file_processor.run_report import RunContext
@@ -107,11 +110,72 @@ def test_the_first_run_creates_the_table_and_registers_each_written_partition(
 
     document = workspace.catalog.read("orders")
     assert document is not None
-    assert report.catalog is not None and report.catalog.action == "created"
+    assert report.catalog.outcome is not None and report.catalog.outcome.action == "created"
     columns = [(c["Name"], c["Type"]) for c in document["Table"]["StorageDescriptor"]["Columns"]]
     assert columns[:2] == [("id", "int"), ("amount", "decimal(38,2)")]
     locations = sorted(p["StorageDescriptor"]["Location"] for p in document["Partitions"].values())
     assert locations == sorted(r.output_path + "/" for r in report.files if r.output_path)
+
+
+def test_quarantined_rows_are_catalogued_in_their_own_table_next_to_the_data(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("good.csv", "id\n1\n")
+    workspace.write("mixed.csv", "id\n2\nnot-a-number\n")
+
+    report = workspace.run_files(spark, ["good.csv", "mixed.csv"])
+
+    document = workspace.catalog.read("orders__quarantine")
+    assert document is not None
+    assert report.quarantine_catalog.outcome is not None and report.quarantine_catalog.outcome.action == "created"
+    columns = [(c["Name"], c["Type"]) for c in document["Table"]["StorageDescriptor"]["Columns"]]
+    assert columns == [
+        ("raw_record", "string"),
+        ("reason", "string"),
+        ("processed_at", "timestamp"),
+        ("source_file", "string"),
+        ("processing_job", "string"),
+    ]
+    assert document["Table"]["StorageDescriptor"]["Location"] == workspace.layout.quarantine_location("orders")
+    (partition,) = document["Partitions"].values()
+    (mixed,) = [result for result in report.files if result.rows_quarantined]
+    assert partition["Values"] == [mixed.ingest_date.isoformat(), mixed.source_id]
+    assert partition["StorageDescriptor"]["Location"] == f"{mixed.quarantine_path}/"
+    (row,) = spark.read.parquet(partition["StorageDescriptor"]["Location"]).collect()
+    assert (row["raw_record"], row["reason"]) == ("not-a-number", "column 'id' expects int, got 'not-a-number'")
+
+
+def test_a_run_without_bad_rows_creates_no_quarantine_table(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("good.csv", "id\n1\n")
+
+    report = workspace.run_files(spark, ["good.csv"], run_id="jr_3")
+
+    assert workspace.catalog.read("orders__quarantine") is None
+    written = json.loads((workspace.output / "assets" / "reports" / "file-processor-test" / "jr_3.json").read_text())
+    assert written["quarantineCatalog"] == {"table": "orders__quarantine", "action": "none", "error": None}
+    assert report.status == "succeeded"
+
+
+def test_a_refused_quarantine_table_fails_the_run_and_keeps_the_data_table(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("mixed.csv", "id,name\n1,x\n2,y,one field too many\n")
+
+    class RefusingCatalog(LocalJsonCatalog):
+        def publish(self, update: TableUpdate) -> CatalogOutcome:
+            if update.table.endswith("__quarantine"):
+                raise CatalogError("AccessDeniedException")
+            return super().publish(update)
+
+    environment = replace(workspace.environment(), catalog=RefusingCatalog(workspace.output / "catalog", DATABASE))
+    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
+
+    report = run_job(spark, workspace.manifest("mixed.csv"), environment, context)
+
+    assert report.status == "failed"
+    assert report.catalog_errors == ["orders__quarantine: CatalogError: AccessDeniedException"]
+    assert workspace.catalog.read("orders") is not None
+    assert report.to_json()["quarantineCatalog"]["action"] == "failed"
 
 
 def test_a_later_file_with_new_columns_adds_them_to_the_table(spark: SparkSession, workspace: Workspace) -> None:
@@ -121,8 +185,8 @@ def test_a_later_file_with_new_columns_adds_them_to_the_table(spark: SparkSessio
 
     report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
 
-    assert report.catalog is not None and report.catalog.action == "updated"
-    assert [c.name for c in report.catalog.columns] == ["id", "city"]
+    assert report.catalog.outcome is not None and report.catalog.outcome.action == "updated"
+    assert [c.name for c in report.catalog.outcome.columns] == ["id", "city"]
     cities = {row["id"]: row["city"] for row in workspace.table_rows(spark).collect()}
     assert cities == {1: None, 2: "Lyon"}
 

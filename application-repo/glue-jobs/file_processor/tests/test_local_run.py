@@ -39,6 +39,7 @@ def test_the_samples_run_prints_schema_counts_and_quarantine(
     assert _row(output, "orders-2026-11-06 late [eu+1].csv")[:4] == ["succeeded", "2", "2", "0"]
     assert "quarantined: column 'order_id' expects int, got 'N/A'" in output
     assert "totals: 6 files, 18 rows read, 14 written, 4 quarantined" in output
+    assert "quarantine rows are in table local.orders__quarantine (created)" in output
     report = json.loads((tmp_path / "assets" / "reports" / "file_processor-local" / "demo.json").read_text())
     assert report["status"] == "succeeded"
 

@@ -51,6 +51,15 @@ class CatalogOutcome:
     partitions_updated: int
 
 
+@dataclass(frozen=True)
+class CatalogPublication:
+    """One table's part of a run: what the catalog did, the error that stopped it, or neither (nothing to add)."""
+
+    table: str
+    outcome: CatalogOutcome | None = None
+    error: str | None = None
+
+
 def glue_columns(columns: Sequence[Column]) -> list[dict[str, str]]:
     return [{"Name": column.name, "Type": column.type} for column in columns]
 

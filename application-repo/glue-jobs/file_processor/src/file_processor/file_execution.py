@@ -16,6 +16,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from file_processor.column_types import STRING
 from file_processor.file_plan import EMPTY, FAIL, READ, SKIP, UNREADABLE, FilePlan
 from file_processor.object_store import ObjectStore
 from file_processor.output_layout import OutputLayout
@@ -32,7 +33,8 @@ from file_processor.table_schema import METADATA_COLUMNS, PROCESSED_AT, PROCESSI
 RAW_RECORD_COLUMN = "raw_record"
 """Quarantine rows: the record as read (for a malformed record, byte for byte; else its fields re-quoted as CSV)."""
 REASON_COLUMN = "reason"
-QUARANTINE_COLUMNS = (RAW_RECORD_COLUMN, REASON_COLUMN, SOURCE_FILE, PROCESSED_AT, PROCESSING_JOB)
+QUARANTINE_DATA_COLUMNS = (Column(RAW_RECORD_COLUMN, STRING), Column(REASON_COLUMN, STRING))
+"""The quarantine table's own columns; the metadata columns follow, as in every table the job writes."""
 _GLOB_CHARACTERS = "\\*?[]{}"
 
 
@@ -52,19 +54,19 @@ def execute_plan(
     data_path = target.layout.data_partition(target.table, plan.ingest_date, plan.source_id)
     quarantine_path = target.layout.quarantine_partition(target.table, plan.ingest_date, plan.source_id)
     if plan.action == SKIP:
-        return _result(plan, started, SKIPPED)
+        return plan_result(plan, started, SKIPPED)
     if plan.action == FAIL:
-        return _result(plan, started, FAILED)
+        return plan_result(plan, started, FAILED)
     if plan.action == UNREADABLE:
         file_name = plan.obj.key.rsplit("/", 1)[-1]
         copy_path = target.layout.quarantined_file(target.table, plan.ingest_date, plan.source_id, file_name)
         store.copy(plan.uri, copy_path)
-        return _result(plan, started, QUARANTINED, quarantine_path=copy_path)
+        return plan_result(plan, started, QUARANTINED, quarantine_path=copy_path)
     if plan.action == EMPTY:
         # Same object version, same (no) rows; clearing keeps "a re-run replaces the object's rows" literally true.
         store.delete_prefix(data_path)
         store.delete_prefix(quarantine_path)
-        return _result(plan, started, SUCCEEDED)
+        return plan_result(plan, started, SUCCEEDED)
     if plan.action != READ:
         raise ValueError(f"unknown plan action {plan.action!r}")
 
@@ -78,14 +80,12 @@ def execute_plan(
         bad_rows = cached.filter(F.col(REASON).isNotNull()).select(
             F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN),
             F.col(REASON).alias(REASON_COLUMN),
-            SOURCE_FILE,
-            PROCESSED_AT,
-            PROCESSING_JOB,
+            *(column.name for column in METADATA_COLUMNS),
         )
         _replace_partition(bad_rows, quarantine_path, quarantined, store)
     finally:
         cached.unpersist()
-    return _result(
+    return plan_result(
         plan,
         started,
         SUCCEEDED,
@@ -131,14 +131,15 @@ def _output_columns(columns: Sequence[Column]) -> list[str]:
     return [column.name for column in columns] + [column.name for column in METADATA_COLUMNS]
 
 
-def _result(plan: FilePlan, started: float, status: str, **outcome: Any) -> FileResult:
+def plan_result(plan: FilePlan, started: float, status: str, **outcome: Any) -> FileResult:
+    """The result of a file as planned; `outcome` adds counts and paths, or replaces the plan's reason."""
+    outcome.setdefault("reason", plan.reason)
     return FileResult(
         source_file=plan.uri,
         source_id=plan.source_id,
         ingest_date=plan.ingest_date,
         status=status,
         size=plan.size,
-        reason=plan.reason,
         columns=plan.columns,
         header=plan.header,
         conflicts=plan.conflicts,

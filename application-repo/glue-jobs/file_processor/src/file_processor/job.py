@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pyspark.sql import SparkSession
 
 from file_processor.catalog import Catalog
-from file_processor.catalog_model import CatalogOutcome, TableUpdate, WrittenPartition
-from file_processor.file_execution import FileTarget, execute_plan
+from file_processor.catalog_model import CatalogPublication, TableUpdate, WrittenPartition
+from file_processor.file_execution import QUARANTINE_DATA_COLUMNS, FileTarget, execute_plan, plan_result
 from file_processor.file_plan import READ, FilePlan, PlannerSettings, failed_plan, plan_file
 from file_processor.input_metrics import bytes_read, passes, storage_scheme
 from file_processor.manifest import Manifest, ManifestObject
 from file_processor.object_store import ObjectStore
-from file_processor.output_layout import OutputLayout, partition_values
+from file_processor.output_layout import OutputLayout, partition_values, quarantine_table
 from file_processor.run_report import FAILED, SUCCEEDED, FileResult, RunContext, RunReport
 from file_processor.table_schema import METADATA_COLUMNS, merge_table_columns
 
@@ -66,7 +66,7 @@ def run_job(
     results = _execute_all(spark, plans, target, environment.store, context, settings.max_concurrent_files)
     input_passes = passes(before, bytes_read(spark, schemes), sum(p.size for p in plans if p.action == READ))
 
-    outcome, catalog_error = _publish(environment, manifest.table, plans, results)
+    catalog, quarantine_catalog = _publish(environment, manifest.table, plans, results)
     report = RunReport(
         context=context,
         manifest_id=manifest.manifest_id,
@@ -74,8 +74,8 @@ def run_job(
         database=environment.database,
         files=tuple(results),
         seconds=time.monotonic() - started,
-        catalog=outcome,
-        catalog_error=catalog_error,
+        catalog=catalog,
+        quarantine_catalog=quarantine_catalog,
         input_passes=input_passes,
     )
     report_uri = environment.layout.report(context.job_name, context.run_id)
@@ -112,20 +112,12 @@ def _execute_all(
 ) -> list[FileResult]:
     def execute(plan: FilePlan) -> FileResult:
         spark.sparkContext.setJobDescription(f"file_processor {plan.uri}")
+        started = time.monotonic()
         try:
             result = execute_plan(spark, plan, target, store, context)
         except Exception as error:  # one bad file never fails the others
             LOG.error("file %s failed: %s\n%s", plan.uri, error, traceback.format_exc())
-            return FileResult(
-                source_file=plan.uri,
-                source_id=plan.source_id,
-                ingest_date=plan.ingest_date,
-                status=FAILED,
-                size=plan.size,
-                reason=f"{type(error).__name__}: {_first_line(error)}",
-                columns=plan.columns,
-                header=plan.header,
-            )
+            return plan_result(plan, started, FAILED, reason=f"{type(error).__name__}: {_first_line(error)}")
         LOG.info(
             "file %s: %s, %d read, %d written, %d quarantined in %.1fs",
             plan.uri,
@@ -143,25 +135,45 @@ def _execute_all(
 
 def _publish(
     environment: JobEnvironment, table: str, plans: Sequence[FilePlan], results: Sequence[FileResult]
-) -> tuple[CatalogOutcome | None, str | None]:
-    partitions = tuple(
+) -> tuple[CatalogPublication, CatalogPublication]:
+    """Registers the partitions written for the table and for its quarantine rows."""
+    layout = environment.layout
+    done = list(zip(plans, results, strict=True))
+    data = tuple(
         WrittenPartition(
             values=partition_values(plan.ingest_date, plan.source_id),
-            location=environment.layout.data_partition(table, plan.ingest_date, plan.source_id) + "/",
+            location=layout.data_partition(table, plan.ingest_date, plan.source_id) + "/",
             columns=(*plan.columns, *METADATA_COLUMNS),
         )
-        for plan, result in zip(plans, results, strict=True)
+        for plan, result in done
         if result.status == SUCCEEDED and result.rows_written > 0
     )
-    if not partitions:
-        return None, None
+    quarantine = tuple(
+        WrittenPartition(
+            values=partition_values(plan.ingest_date, plan.source_id),
+            location=layout.quarantine_partition(table, plan.ingest_date, plan.source_id) + "/",
+            columns=(*QUARANTINE_DATA_COLUMNS, *METADATA_COLUMNS),
+        )
+        for plan, result in done
+        if result.status == SUCCEEDED and result.rows_quarantined > 0
+    )
+    return (
+        _publish_table(environment.catalog, TableUpdate(table, layout.table_location(table), data)),
+        _publish_table(
+            environment.catalog,
+            TableUpdate(quarantine_table(table), layout.quarantine_location(table), quarantine),
+        ),
+    )
+
+
+def _publish_table(catalog: Catalog, update: TableUpdate) -> CatalogPublication:
+    if not update.partitions:
+        return CatalogPublication(update.table)
     try:
-        return environment.catalog.publish(
-            TableUpdate(table=table, location=environment.layout.table_location(table), partitions=partitions)
-        ), None
-    except Exception as error:  # reported, then the caller fails the run
-        LOG.error("catalog update of %s failed: %s\n%s", table, error, traceback.format_exc())
-        return None, f"{type(error).__name__}: {_first_line(error)}"
+        return CatalogPublication(update.table, outcome=catalog.publish(update))
+    except Exception as error:  # reported, then the run fails
+        LOG.error("catalog update of %s failed: %s\n%s", update.table, error, traceback.format_exc())
+        return CatalogPublication(update.table, error=f"{type(error).__name__}: {_first_line(error)}")
 
 
 def _first_line(error: BaseException) -> str:

@@ -113,13 +113,13 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
     layout = OutputLayout(output_root=str(output / "output"), assets_root=str(output / "assets"))
     totals = report.to_json()["totals"]
     print(f"file_processor local run {report.context.run_id}: {report.status}", file=out)
-    if report.catalog is not None:
+    table = report.catalog.outcome
+    if table is not None:
         print(
-            f"\ntable {report.database}.{report.table} ({report.catalog.action}), partitioned by ingest_date, "
-            f"source_id:",
+            f"\ntable {report.database}.{report.table} ({table.action}), partitioned by ingest_date, source_id:",
             file=out,
         )
-        for column in report.catalog.columns:
+        for column in table.columns:
             print(f"  {column.name:<28} {column.type}", file=out)
     print(f"\n{'file':<40} {'status':<12} {'read':>8} {'written':>8} {'quarantined':>12} {'seconds':>8}", file=out)
     for result in report.files:
@@ -147,11 +147,15 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
         f"{'n/a' if passes is None else f'{passes:.2f}'}",
         file=out,
     )
-    if report.catalog_error:
-        print(f"catalog error: {report.catalog_error}", file=out)
+    for error in report.catalog_errors:
+        print(f"catalog error: {error}", file=out)
+    quarantine = report.quarantine_catalog
+    if quarantine.outcome is not None:
+        print(f"quarantine rows are in table {report.database}.{quarantine.table} ({quarantine.outcome.action})", file=out)
+    catalog = output / "catalog" / report.database
     print(f"parquet:    {layout.table_location(report.table)}", file=out)
     print(f"quarantine: {layout.quarantine_location(report.table)}", file=out)
-    print(f"catalog:    {output / 'catalog' / report.database / (report.table + '.json')}", file=out)
+    print(f"catalog:    {catalog / (report.table + '.json')}, {catalog / (quarantine.table + '.json')}", file=out)
     print(f"report:     {layout.report(report.context.job_name, report.context.run_id)}", file=out)
 
 

@@ -5,6 +5,9 @@ Quarantine:  <output>/quarantine/<table>/ingest_date=YYYY-MM-DD/source_id=<id>/p
 Whole files: <output>/quarantine/<table>/_files/ingest_date=YYYY-MM-DD/source_id=<id>/<file name>
 Report:      <assets>/reports/<job name>/<run id>.json
 
+The quarantine rows are catalogued as the table `<table>__quarantine` (see `quarantine_table`), so an operator
+queries them with Athena next to the data.
+
 `source_id` is a stable hash of the object version, so each uploaded object owns exactly one directory per day:
 re-processing it replaces that directory and nothing else, and two files of the same day never share one. The
 `_files` folder starts with an underscore so Spark, Hive and Athena skip it when they read the quarantine rows.
@@ -23,6 +26,16 @@ SOURCE_ID = "source_id"
 PARTITION_KEYS = (INGEST_DATE, SOURCE_ID)
 QUARANTINE_PREFIX = "quarantine"
 REPORTS_PREFIX = "reports"
+QUARANTINE_TABLE_SUFFIX = "__quarantine"
+
+
+def quarantine_table(table: str) -> str:
+    """The catalog table of a table's quarantine rows.
+
+    Table names come from dataset names with every run of other characters folded into one underscore
+    (`datasetTableName` in shared-constructs), so no dataset's table can contain `__` and collide with this name.
+    """
+    return f"{table}{QUARANTINE_TABLE_SUFFIX}"
 
 
 def source_id(obj: ManifestObject) -> str:

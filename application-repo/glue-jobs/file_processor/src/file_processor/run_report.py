@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from file_processor.catalog_model import CatalogOutcome
+from file_processor.catalog_model import CatalogPublication
 from file_processor.table_schema import Column, TypeConflict
 
 SUCCEEDED = "succeeded"
@@ -92,15 +92,20 @@ class RunReport:
     database: str
     files: tuple[FileResult, ...]
     seconds: float
-    catalog: CatalogOutcome | None = None
-    catalog_error: str | None = None
+    catalog: CatalogPublication
+    quarantine_catalog: CatalogPublication
     input_passes: float | None = None
     """Bytes Spark read from storage divided by the bytes of the files it read; 1.0 is one full pass."""
 
     @property
     def status(self) -> str:
-        failed = self.catalog_error is not None or any(result.status == FAILED for result in self.files)
-        return FAILED if failed else SUCCEEDED
+        return FAILED if self.catalog_errors or any(result.status == FAILED for result in self.files) else SUCCEEDED
+
+    @property
+    def catalog_errors(self) -> list[str]:
+        """`table: error` for each table whose catalog update failed."""
+        publications = (self.catalog, self.quarantine_catalog)
+        return [f"{entry.table}: {entry.error}" for entry in publications if entry.error is not None]
 
     def total(self, attribute: str) -> int:
         return sum(int(getattr(result, attribute)) for result in self.files)
@@ -128,7 +133,8 @@ class RunReport:
                 "rowsQuarantined": self.total("rows_quarantined"),
                 "inputPasses": None if self.input_passes is None else round(self.input_passes, 3),
             },
-            "catalog": _catalog_json(self.catalog, self.catalog_error),
+            "catalog": _catalog_json(self.catalog),
+            "quarantineCatalog": _catalog_json(self.quarantine_catalog),
             "files": [result.to_json() for result in self.files],
         }
 
@@ -136,13 +142,16 @@ class RunReport:
         return json.dumps(self.to_json(), indent=2).encode("utf-8")
 
 
-def _catalog_json(outcome: CatalogOutcome | None, error: str | None) -> dict[str, Any]:
+def _catalog_json(publication: CatalogPublication) -> dict[str, Any]:
+    outcome = publication.outcome
     if outcome is None:
-        return {"action": "none" if error is None else "failed", "error": error}
+        action = "none" if publication.error is None else "failed"
+        return {"table": publication.table, "action": action, "error": publication.error}
     return {
+        "table": publication.table,
         "action": outcome.action,
         "columns": [{"name": column.name, "type": column.type} for column in outcome.columns],
         "partitionsCreated": outcome.partitions_created,
         "partitionsUpdated": outcome.partitions_updated,
-        "error": error,
+        "error": None,
     }
