@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, as CI runs it: type-check, lint, format, jest (all workspaces), pytest on local Spark,
-# synthesis of both apps on the default and a three-stage config, and cfn-lint on every synthesized template.
+# synthesis of both apps on the default and a three-stage config, cfn-lint on every synthesized template, and one
+# small run of each benchmark (that it still runs; its figures are not checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,5 +36,9 @@ step "synthesize both apps and lint the templates (cfn-lint)"
 synth_status=0
 bash scripts/synth-and-lint.sh || synth_status=$?
 
+step "benchmarks run (smallest size, figures not checked)"
+bench_status=0
+bash scripts/bench-smoke.sh || bench_status=$?
+
 .venv/bin/python scripts/test_summary.py .build/jest-results.json .build/pytest-results.xml
-[ "$jest_status" -eq 0 ] && [ "$pytest_status" -eq 0 ] && [ "$synth_status" -eq 0 ]
+[ "$jest_status" -eq 0 ] && [ "$pytest_status" -eq 0 ] && [ "$synth_status" -eq 0 ] && [ "$bench_status" -eq 0 ]

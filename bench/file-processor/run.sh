@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 megabytes="${1:-1100}"
-out=bench/out/file-processor
+out="${BENCH_OUT:-bench/out}/file-processor"
 mkdir -p "$out"
 
 bash scripts/python-env.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Synth wall time of the infrastructure app (pipeline stack, every stage stack, the trigger bundled by esbuild,
-# cdk-nag) as a ratio to a bare one-bucket CDK app, both run by tsx the way `cdk synth` runs them (CDK_OUTDIR and
-# the cdk.json context in the environment), interleaved, REPS times each after one warm-up; medians reported.
+# cdk-nag) as a ratio to a bare one-bucket CDK app, both run by tsx the way `cdk synth` runs them (with CDK_OUTDIR
+# only: the apps set their own feature flags), interleaved, REPS times each after one warm-up; medians reported.
 # Then the number of pipeline actions from the source to the last configured stage.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,14 +10,13 @@ reps=${REPS:-5}
 tsx="$root/node_modules/.bin/tsx"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-context=$(node -e 'process.stdout.write(JSON.stringify(require("./infrastructure-repo/cdk.json").context))')
 
 # Milliseconds one synth takes; $1 working directory, $2 app file, $3 output directory.
 synth_ms() {
   local start end
   rm -rf "$3"
   start=$(date +%s%N)
-  (cd "$1" && CDK_OUTDIR="$3" CDK_CONTEXT_JSON="$context" "$tsx" "$2" >"$work/last.log" 2>&1) || {
+  (cd "$1" && CDK_OUTDIR="$3" "$tsx" "$2" >"$work/last.log" 2>&1) || {
     cat "$work/last.log" >&2
     exit 1
   }

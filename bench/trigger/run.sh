@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 reps="${1:-15}"
-out=bench/out/trigger
+out="${BENCH_OUT:-bench/out}/trigger"
 rm -rf "$out" && mkdir -p "$out"
 entry=infrastructure-repo/lambda/src/handler.ts
 
