@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CfnBucket } from 'aws-cdk-lib/aws-s3';
 
 import { EXPORT_KEYS, exportName, exportValue, importValue, NameContext } from '../src';
 
@@ -7,9 +8,10 @@ const dev: NameContext = { project: 'glue-etl', stage: 'dev', account: '22222222
 
 test('an exported value is published under the contract name with the key as logical id', () => {
   const stack = new Stack(new App(), 'Exporter');
-  exportValue(stack, dev, 'InputBucketName', 'glue-etl-dev-input-222222222222-eu-west-1');
+  const bucket = new CfnBucket(stack, 'Input');
+  exportValue(stack, dev, 'InputBucketName', bucket.ref);
   Template.fromStack(stack).hasOutput('InputBucketName', {
-    Value: 'glue-etl-dev-input-222222222222-eu-west-1',
+    Value: { Ref: stack.getLogicalId(bucket) },
     Export: { Name: 'glue-etl-dev-InputBucketName' },
   });
 });
