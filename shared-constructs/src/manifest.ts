@@ -18,6 +18,17 @@ export const DATASET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 const isoTimestamp = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp' });
 
+/**
+ * Glue and Athena table names: lowercase letters, digits and underscores.
+ * Runs of other characters fold into one underscore, so a table name never holds `__` (the job names its
+ * quarantine table `<table>__quarantine`).
+ */
+export const datasetTableName = (dataset: string): string =>
+  dataset
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '') || 'dataset';
+
 export const manifestObjectSchema = z.strictObject({
   bucket: z.string().min(3),
   /** Decoded key (no URL escapes). */
@@ -30,27 +41,25 @@ export const manifestObjectSchema = z.strictObject({
   eventTime: isoTimestamp,
 });
 
-export const manifestSchema = z.strictObject({
-  version: z.literal(MANIFEST_VERSION),
-  /** Unique per manifest; also the file name. */
-  manifestId: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-  /** Folder name under `incoming/` as uploaded. */
-  dataset: z.string().regex(DATASET_PATTERN),
-  /** Glue table (and output prefix) name derived from the dataset with `datasetTableName`. */
-  table: z.string().regex(/^[a-z0-9_]+$/),
-  createdAt: isoTimestamp,
-  objects: z.array(manifestObjectSchema).min(1),
-});
+export const manifestSchema = z
+  .strictObject({
+    version: z.literal(MANIFEST_VERSION),
+    /** Unique per manifest; also the file name. */
+    manifestId: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+    /** Folder name under `incoming/` as uploaded. */
+    dataset: z.string().regex(DATASET_PATTERN),
+    /** Glue table (and output prefix) name derived from the dataset with `datasetTableName`. */
+    table: z.string().regex(/^[a-z0-9_]+$/),
+    createdAt: isoTimestamp,
+    objects: z.array(manifestObjectSchema).min(1),
+  })
+  .refine((manifest) => manifest.table === datasetTableName(manifest.dataset), {
+    path: ['table'],
+    error: 'expected the table name datasetTableName derives from the dataset',
+  });
 
 export type ManifestObject = z.infer<typeof manifestObjectSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
-
-/** Glue and Athena table names: lowercase letters, digits and underscores. */
-export const datasetTableName = (dataset: string): string =>
-  dataset
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '') || 'dataset';
 
 /** Where a manifest is written in the assets bucket: grouped by table and UTC day for operators. */
 export const manifestKey = (table: string, createdAt: string, manifestId: string): string =>

@@ -21,6 +21,12 @@ test('a manifest without objects is rejected', () => {
   expect(manifestSchema.safeParse(raw).success).toBe(false);
 });
 
+test('a manifest whose table is not derived from its dataset is rejected', () => {
+  const raw = { ...(JSON.parse(readFileSync(fixturePath, 'utf8')) as object), table: 'sales_eu__quarantine' };
+  const result = manifestSchema.safeParse(raw);
+  expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['table']);
+});
+
 test.each([
   ['Sales-EU', 'sales_eu'],
   ['orders', 'orders'],

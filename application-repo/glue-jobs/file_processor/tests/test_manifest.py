@@ -76,6 +76,7 @@ def _mutated(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         ("manifestId", "has space", "manifestId: 'has space' does not match"),
         ("dataset", "-leading-dash", "dataset: '-leading-dash' does not match"),
         ("table", "Sales_EU", "table: 'Sales_EU' does not match"),
+        ("table", "sales_eu__quarantine", "table: expected 'sales_eu' (derived from dataset 'Sales-EU'), got"),
         ("createdAt", "yesterday", "createdAt: expected an ISO-8601 timestamp"),
         ("objects", [], "objects: expected at least one object"),
         ("objects.0.bucket", "ab", "objects[0].bucket: expected at least 3 character(s)"),

@@ -65,7 +65,7 @@ class Manifest:
 
 
 def dataset_table_name(dataset: str) -> str:
-    """Mirror of `datasetTableName` in manifest.ts (used by the local runner, which has no trigger)."""
+    """Mirror of `datasetTableName` in manifest.ts; never contains `__` (see `output_layout.quarantine_table`)."""
     name = re.sub(r"[^a-z0-9]+", "_", dataset.lower()).strip("_")
     return name or "dataset"
 
@@ -92,6 +92,9 @@ def parse_manifest(document: Any) -> Manifest:
     manifest_id = _string(document, "manifestId", "manifestId", problems, _MANIFEST_ID_PATTERN)
     dataset = _string(document, "dataset", "dataset", problems, _DATASET_PATTERN)
     table = _string(document, "table", "table", problems, _TABLE_PATTERN)
+    expected_table = None if dataset is None else dataset_table_name(dataset)
+    if table is not None and expected_table is not None and table != expected_table:
+        problems.append(f"table: expected {expected_table!r} (derived from dataset {dataset!r}), got {table!r}")
     created_at = _timestamp(document, "createdAt", "createdAt", problems)
 
     objects: list[ManifestObject] = []
