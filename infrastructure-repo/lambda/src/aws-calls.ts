@@ -19,7 +19,13 @@ export interface RunPointer {
   readonly messageIds: readonly string[];
 }
 
-const putJson = async (s3: S3Client, bucket: string, key: string, value: unknown): Promise<void> => {
+const putJson = async (
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  value: unknown,
+  abortSignal?: AbortSignal,
+): Promise<void> => {
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -27,23 +33,35 @@ const putJson = async (s3: S3Client, bucket: string, key: string, value: unknown
       Body: JSON.stringify(value),
       ContentType: 'application/json',
     }),
+    { abortSignal },
   );
 };
 
-export const putManifest = (s3: S3Client, bucket: string, key: string, manifest: Manifest): Promise<void> =>
-  putJson(s3, bucket, key, manifest);
+export const putManifest = (
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  manifest: Manifest,
+  abortSignal?: AbortSignal,
+): Promise<void> => putJson(s3, bucket, key, manifest, abortSignal);
 
-export const putRunPointer = (s3: S3Client, bucket: string, pointer: RunPointer): Promise<void> =>
-  putJson(s3, bucket, runPointerKey(pointer.manifestKey), pointer);
+export const putRunPointer = (
+  s3: S3Client,
+  bucket: string,
+  pointer: RunPointer,
+  abortSignal?: AbortSignal,
+): Promise<void> => putJson(s3, bucket, runPointerKey(pointer.manifestKey), pointer, abortSignal);
 
 /** Starts one run of the job on a manifest and returns its run id. */
 export const startJobRun = async (
   glue: GlueClient,
   jobName: string,
   manifestUri: string,
+  abortSignal?: AbortSignal,
 ): Promise<string> => {
   const response = await glue.send(
     new StartJobRunCommand({ JobName: jobName, Arguments: { [MANIFEST_JOB_ARGUMENT]: manifestUri } }),
+    { abortSignal },
   );
   if (!response.JobRunId) {
     throw new Error(`Glue StartJobRun for ${jobName} answered without a JobRunId`);

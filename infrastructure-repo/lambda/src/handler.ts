@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 import { createClients } from './clients';
+import { DEFAULT_TIME_LIMITS } from './deadline';
 import { processBatch } from './process-batch';
 import { logger, metrics, publishCounts } from './telemetry';
 import { readTriggerConfig } from './trigger-config';
@@ -27,6 +28,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     now: () => new Date(),
     newManifestId,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    timeLimits: DEFAULT_TIME_LIMITS,
     random: Math.random,
   });
   try {

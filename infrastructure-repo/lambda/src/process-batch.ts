@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { putManifest, putRunPointer, runPointerKey, s3Uri, startJobRun } from './aws-calls';
 import { datasetsOf, planChunks, type Chunk, type MessageWork } from './batch-plan';
 import type { TriggerClients } from './clients';
+import { beforeDeadline, type Deadline, type TimeLimits } from './deadline';
 import { manifestKey, manifestSchema, type Manifest } from './manifest-contract';
 import { deferMessages, retryDelaySeconds } from './retry-backoff';
 import { parseMessageBody } from './s3-notification';
@@ -18,6 +19,7 @@ export interface BatchDeps {
   readonly newManifestId: (createdAt: Date) => string;
   /** Milliseconds left before the function times out. */
   readonly remainingTimeMs: () => number;
+  readonly timeLimits: TimeLimits;
   /** Jitter for the retry delay. */
   readonly random: () => number;
 }
@@ -34,12 +36,6 @@ export interface BatchResult {
   readonly counts: MetricCounts;
   readonly runs: readonly StartedRun[];
 }
-
-/**
- * A chunk is not started with less time than this left: a run started by an invocation that then times out
- * would have its messages re-delivered and its objects handed to a second run.
- */
-export const MIN_REMAINING_MS_TO_START = 20_000;
 
 /** Glue answers that will be the same for every other manifest of this batch; later chunks are not tried. */
 const JOB_LEVEL_ERRORS = new Set(['ConcurrentRunsExceededException', 'EntityNotFoundException']);
@@ -140,6 +136,11 @@ const failChunk = (
   }
 };
 
+const deadlineOf = (deps: BatchDeps): Deadline => ({
+  remainingTimeMs: deps.remainingTimeMs,
+  returnReserveMs: deps.timeLimits.returnReserveMs,
+});
+
 /** Writes the manifest, starts the run, then records which run took it. Never throws. */
 const runChunk = async (
   chunk: Chunk,
@@ -148,6 +149,7 @@ const runChunk = async (
   failures: Map<string, Failure>,
 ): Promise<{ run?: StartedRun; jobLevelError?: string }> => {
   const { config, clients } = deps;
+  const deadline = deadlineOf(deps);
   const createdAt = deps.now();
   const manifestId = deps.newManifestId(createdAt);
   const key = manifestKey(chunk.table, createdAt.toISOString(), manifestId);
@@ -182,7 +184,9 @@ const runChunk = async (
     });
   }
   try {
-    await putManifest(clients.s3, config.assetsBucketName, key, manifest);
+    await beforeDeadline(deadline, (signal) =>
+      putManifest(clients.s3, config.assetsBucketName, key, manifest, signal),
+    );
     counts.ManifestsWritten += 1;
   } catch (error) {
     counts.ManifestWriteFailures += 1;
@@ -200,9 +204,17 @@ const runChunk = async (
     return {};
   }
   const manifestUri = s3Uri(config.assetsBucketName, key);
+  if (deps.remainingTimeMs() < deps.timeLimits.minRemainingToStartRunMs) {
+    counts.ChunksDeferredLowTime += 1;
+    logger.warn('Glue run not started: too little time left; the manifest is abandoned', { manifestKey: key });
+    failChunk(chunk, { reason: 'not started: too little time left', retryable: true }, counts, failures, key);
+    return {};
+  }
   let jobRunId: string;
   try {
-    jobRunId = await startJobRun(clients.glue, config.glueJobName, manifestUri);
+    jobRunId = await beforeDeadline(deadline, (signal) =>
+      startJobRun(clients.glue, config.glueJobName, manifestUri, signal),
+    );
   } catch (error) {
     const name = errorName(error);
     counts.GlueStartFailures += 1;
@@ -231,7 +243,7 @@ const runChunk = async (
     });
   }
   try {
-    await putRunPointer(clients.s3, config.assetsBucketName, {
+    const pointer = {
       manifestKey: key,
       jobName: config.glueJobName,
       jobRunId,
@@ -239,7 +251,10 @@ const runChunk = async (
       dataset: chunk.dataset,
       objectCount: chunk.objects.length,
       messageIds: chunk.messageIds,
-    });
+    };
+    await beforeDeadline(deadline, (signal) =>
+      putRunPointer(clients.s3, config.assetsBucketName, pointer, signal),
+    );
   } catch (error) {
     // The run owns the objects now: failing the messages would hand them to a second run.
     counts.RunPointerWriteFailures += 1;
@@ -280,7 +295,7 @@ export const processBatch = async (records: readonly SQSRecord[], deps: BatchDep
       );
       continue;
     }
-    if (deps.remainingTimeMs() < MIN_REMAINING_MS_TO_START) {
+    if (deps.remainingTimeMs() < deps.timeLimits.minRemainingToStartChunkMs) {
       counts.ChunksDeferredLowTime += 1;
       failChunk(chunk, { reason: 'not tried: too little time left', retryable: true }, counts, failures);
       continue;
@@ -330,7 +345,7 @@ const deferFailedMessages = async (
         delaySeconds: retryable ? retryDelaySeconds(receiveCount, deps.random) : 0,
       };
     });
-  const notDeferred = await deferMessages(deps.clients.sqs, deferred);
+  const notDeferred = await deferMessages(deps.clients.sqs, deferred, deadlineOf(deps));
   if (notDeferred.length > 0) {
     counts.RetryDelayFailures += notDeferred.length;
     logger.warn('retry delay not set; these messages come back after the queue visibility timeout', {

@@ -1,5 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
+import { beforeDeadline, type Deadline } from './deadline';
+
 /** First retry after about this long; each receive doubles it. */
 export const RETRY_BASE_SECONDS = 60;
 /** No retry waits longer than this (SQS allows up to 12 hours). */
@@ -34,6 +36,8 @@ export const queueUrlFromArn = (arn: string): string | undefined => {
 };
 
 const SQS_BATCH_LIMIT = 10;
+/** ChangeMessageVisibilityBatch calls in flight at once: 4,000 failed messages take 40 rounds, not 400 calls. */
+const PARALLEL_CALLS = 10;
 
 export interface NotDeferred {
   readonly messageId: string;
@@ -44,12 +48,13 @@ const errorName = (error: unknown): string => (error instanceof Error ? error.na
 
 /**
  * Sets the visibility timeout of each failed message, so the event source re-delivers it after its own delay
- * rather than after the queue's fixed visibility timeout. Best effort: returns the messages it could not defer
- * (they simply come back after the queue's visibility timeout), never throws.
+ * rather than after the queue's fixed visibility timeout. Best effort and bounded by the deadline: returns the
+ * messages it could not defer (they simply come back after the queue's visibility timeout), never throws.
  */
 export const deferMessages = async (
   sqs: SQSClient,
   messages: readonly DeferredMessage[],
+  deadline: Deadline,
 ): Promise<NotDeferred[]> => {
   const notDeferred: NotDeferred[] = [];
   const byQueue = new Map<string, DeferredMessage[]>();
@@ -64,11 +69,16 @@ export const deferMessages = async (
     }
     byQueue.set(url, [...(byQueue.get(url) ?? []), message]);
   }
+  const calls: { queueUrl: string; slice: DeferredMessage[] }[] = [];
   for (const [queueUrl, queueMessages] of byQueue) {
     for (let start = 0; start < queueMessages.length; start += SQS_BATCH_LIMIT) {
-      const slice = queueMessages.slice(start, start + SQS_BATCH_LIMIT);
-      try {
-        const response = await sqs.send(
+      calls.push({ queueUrl, slice: queueMessages.slice(start, start + SQS_BATCH_LIMIT) });
+    }
+  }
+  const defer = async ({ queueUrl, slice }: { queueUrl: string; slice: DeferredMessage[] }): Promise<void> => {
+    try {
+      const response = await beforeDeadline(deadline, (abortSignal) =>
+        sqs.send(
           new ChangeMessageVisibilityBatchCommand({
             QueueUrl: queueUrl,
             Entries: slice.map((message, index) => ({
@@ -77,17 +87,19 @@ export const deferMessages = async (
               VisibilityTimeout: message.delaySeconds,
             })),
           }),
-        );
-        for (const failed of response.Failed ?? []) {
-          const message = slice[Number(failed.Id)];
-          if (message) notDeferred.push({ messageId: message.messageId, reason: failed.Code ?? 'unknown' });
-        }
-      } catch (error) {
-        notDeferred.push(
-          ...slice.map((message) => ({ messageId: message.messageId, reason: errorName(error) })),
-        );
+          { abortSignal },
+        ),
+      );
+      for (const failed of response.Failed ?? []) {
+        const message = slice[Number(failed.Id)];
+        if (message) notDeferred.push({ messageId: message.messageId, reason: failed.Code ?? 'unknown' });
       }
+    } catch (error) {
+      notDeferred.push(...slice.map((message) => ({ messageId: message.messageId, reason: errorName(error) })));
     }
+  };
+  for (let start = 0; start < calls.length; start += PARALLEL_CALLS) {
+    await Promise.all(calls.slice(start, start + PARALLEL_CALLS).map(defer));
   }
   return notDeferred;
 };

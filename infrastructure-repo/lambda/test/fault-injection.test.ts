@@ -25,15 +25,22 @@ import { seededRandom, SimQueue } from './support/sqs-simulator';
 
 /**
  * Thousands of uploads through the trigger over many invocations, with random batch composition, random S3,
- * Glue and SQS failures, duplicate S3 notifications, hand-made multi-record messages, invalid messages and
- * invocations short of time. The claims: no object is lost (each is in a started run or its message is in the
- * DLQ) and no retry hands an object to a second run.
+ * Glue and SQS failures, calls that hang until the function's timeout, duplicate S3 notifications, hand-made
+ * multi-record messages, invalid messages and invocations short of time. Each invocation runs against a real
+ * clock with a budget of milliseconds (the time limits shrunk to match); one that has not returned by then is
+ * killed as Lambda would kill it, and the event source deletes none of its messages. The claims: no invocation
+ * is killed, no object is lost (each is in a started run or its message is in the DLQ) and no retry hands an
+ * object to a second run.
  */
 
 const SEED = 20261123;
 const OBJECTS = 3000;
 const DATASETS = ['sales', 'stock', 'Returns-EU', 'web.events', 'crm', 'hr'];
 const MAX_RECEIVE_COUNT = 5;
+/** Real milliseconds an invocation may take, and the limits of DEFAULT_TIME_LIMITS scaled down to fit. */
+const INVOCATION_BUDGET_MS = 600;
+const SHORT_INVOCATION_MS = 250;
+const TIME_LIMITS = { minRemainingToStartChunkMs: 300, minRemainingToStartRunMs: 200, returnReserveMs: 150 };
 
 interface Universe {
   /** Every object that was uploaded, by identity. */
@@ -53,6 +60,8 @@ interface Outcome {
   readonly acknowledged: Map<string, number[]>;
   readonly deadLetters: Set<string>;
   readonly invocations: number;
+  readonly killedInvocations: number;
+  readonly hungCalls: number;
   readonly queueLeft: number;
 }
 
@@ -146,12 +155,19 @@ const simulate = async (seed: number): Promise<Outcome> => {
   s3Mock.reset();
   glueMock.reset();
   sqsMock.reset();
+  let hungCalls = 0;
+  const hang = (): Promise<never> => {
+    hungCalls += 1;
+    return new Promise<never>(() => undefined);
+  };
   s3Mock.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
+    if (chance(0.01)) return hang();
     if (chance(0.06)) throw new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: {} });
     store.set(input.Key, input.Body);
     return {};
   });
   glueMock.on(StartJobRunCommand).callsFake((input: { Arguments: Record<string, string> }) => {
+    if (chance(0.01)) return hang();
     if (chance(0.15)) throw glueFailures[Math.floor(random() * glueFailures.length)]();
     const uri = input.Arguments['--manifest'] ?? '';
     const body = store.get(uri.replace(`s3://${ASSETS_BUCKET}/`, ''));
@@ -177,11 +193,14 @@ const simulate = async (seed: number): Promise<Outcome> => {
   // The event source: poll, invoke, delete what was not reported.
   const acknowledged = new Map<string, number[]>();
   let manifestNumber = 0;
+  let invocationEnd = 0;
+  let killedInvocations = 0;
   const deps = testDeps({
     config: { assetsBucketName: ASSETS_BUCKET, glueJobName: 'job', maxObjectsPerManifest: 10 },
     now: () => new Date(Date.UTC(2026, 10, 23) + queue.clock * 1000),
     newManifestId: () => `m${(manifestNumber += 1)}`,
-    remainingTimeMs: () => (chance(0.03) ? 5_000 : 300_000),
+    remainingTimeMs: () => invocationEnd - Date.now(),
+    timeLimits: TIME_LIMITS,
     random,
   });
   while (pending.length > 0 || queue.size > 0) {
@@ -190,9 +209,13 @@ const simulate = async (seed: number): Promise<Outcome> => {
     const batch = queue.receive(1 + Math.floor(random() * 300));
     if (batch.length > 0) {
       invocation += 1;
+      invocationEnd = Date.now() + (chance(0.03) ? SHORT_INVOCATION_MS : INVOCATION_BUDGET_MS);
       const result = await processBatch(batch, deps);
+      // Past the budget Lambda would have killed it: no response, and every message comes back.
+      const killed = Date.now() > invocationEnd;
+      if (killed) killedInvocations += 1;
       const failed = new Set(result.response.batchItemFailures.map((failure) => failure.itemIdentifier));
-      for (const record of batch) {
+      for (const record of killed ? [] : batch) {
         if (failed.has(record.messageId)) continue;
         queue.delete(record.messageId);
         acknowledged.set(record.messageId, [...(acknowledged.get(record.messageId) ?? []), invocation]);
@@ -208,6 +231,8 @@ const simulate = async (seed: number): Promise<Outcome> => {
     acknowledged,
     deadLetters: new Set(queue.deadLetters.map((message) => message.messageId)),
     invocations: invocation,
+    killedInvocations,
+    hungCalls,
     queueLeft: queue.size,
   };
 };
@@ -218,7 +243,7 @@ describe('fault injection (seeded)', () => {
   beforeAll(async () => {
     captureLogs();
     outcome = await simulate(SEED);
-  });
+  }, 120_000); // hung calls each wait out an invocation budget in real time
 
   afterAll(() => {
     jest.restoreAllMocks();
@@ -233,6 +258,11 @@ describe('fault injection (seeded)', () => {
     expect(outcome.runs.length).toBeGreaterThan(50);
     expect(outcome.deadLetters.size).toBeGreaterThan(outcome.universe.hopeless.size);
     expect(outcome.queueLeft).toBe(0);
+  });
+
+  test('calls hung until the timeout were abandoned in time: no invocation was killed', () => {
+    expect(outcome.hungCalls).toBeGreaterThan(5);
+    expect(outcome.killedInvocations).toBe(0);
   });
 
   test('no object is lost: each is in a started run or its message is in the DLQ', () => {

@@ -326,6 +326,64 @@ describe('failure semantics', () => {
     expect(result.counts.ChunksDeferredLowTime).toBe(3);
   });
 
+  /** A real clock that runs out in `budgetMs`, with the time limits shrunk to fit it. */
+  const shortInvocation = (budgetMs: number) => {
+    const end = Date.now() + budgetMs;
+    return {
+      remainingTimeMs: () => end - Date.now(),
+      timeLimits: { minRemainingToStartChunkMs: 300, minRemainingToStartRunMs: 200, returnReserveMs: 100 },
+    };
+  };
+
+  test('a Glue call still pending near the timeout is abandoned; runs already started stay acknowledged', async () => {
+    // Arrange
+    glueMock
+      .on(StartJobRunCommand)
+      .resolvesOnce({ JobRunId: 'jr_1' })
+      .callsFake(() => new Promise(() => undefined));
+    const invocation = shortInvocation(1_000);
+
+    // Act
+    const result = await processBatch(threeDatasets(), testDeps(invocation));
+
+    // Assert
+    expect(invocation.remainingTimeMs()).toBeGreaterThan(0);
+    expect(result.runs.map((run) => run.jobRunId)).toEqual(['jr_1']);
+    expect(failedIds(result)).toEqual(['m-1', 'm-2', 'm-3']);
+  });
+
+  test('a manifest write still pending near the timeout fails only its messages and returns in time', async () => {
+    s3Mock
+      .on(PutObjectCommand)
+      .resolves({})
+      .on(PutObjectCommand, { Key: 'manifests/sales/2026-11-23/manifest-1.json' })
+      .callsFake(() => new Promise(() => undefined));
+    const invocation = shortInvocation(1_000);
+
+    const result = await processBatch(threeDatasets(), testDeps(invocation));
+
+    expect(invocation.remainingTimeMs()).toBeGreaterThan(0);
+    expect(glueMock).not.toHaveReceivedAnyCommand();
+    expect(failedIds(result)).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
+  });
+
+  test('when the manifest write leaves too little time for Glue, the run is not started', async () => {
+    let remaining = 10_000;
+    s3Mock.on(PutObjectCommand).callsFake(() => {
+      remaining = 150;
+      return Promise.resolve({});
+    });
+    const timeLimits = { minRemainingToStartChunkMs: 300, minRemainingToStartRunMs: 200, returnReserveMs: 100 };
+
+    const result = await processBatch(
+      oneMessagePerObject([{ key: 'incoming/sales/a.csv' }]),
+      testDeps({ remainingTimeMs: () => remaining, timeLimits }),
+    );
+
+    expect(glueMock).not.toHaveReceivedAnyCommand();
+    expect([failedIds(result), result.counts.ChunksDeferredLowTime]).toEqual([['m-0'], 1]);
+  });
+
   test('an unexpected error while handling one manifest fails only that manifest’s messages', async () => {
     // Arrange
     let calls = 0;

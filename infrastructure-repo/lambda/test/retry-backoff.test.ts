@@ -43,6 +43,7 @@ describe('queueUrlFromArn', () => {
 });
 
 describe('deferMessages', () => {
+  const ample = { remainingTimeMs: () => 60_000, returnReserveMs: 5_000 };
   const message = (index: number) => ({
     messageId: `m-${index}`,
     receiptHandle: `r-${index}`,
@@ -56,7 +57,7 @@ describe('deferMessages', () => {
     const messages = Array.from({ length: 12 }, (_, index) => message(index));
 
     // Act
-    const notDeferred = await deferMessages(new SQSClient({}), messages);
+    const notDeferred = await deferMessages(new SQSClient({}), messages, ample);
 
     // Assert
     expect(notDeferred).toEqual([]);
@@ -76,7 +77,7 @@ describe('deferMessages', () => {
       Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
     });
 
-    const notDeferred = await deferMessages(new SQSClient({}), [message(0), message(1)]);
+    const notDeferred = await deferMessages(new SQSClient({}), [message(0), message(1)], ample);
 
     expect(notDeferred).toEqual([{ messageId: 'm-1', reason: 'ReceiptHandleIsInvalid' }]);
   });
@@ -84,8 +85,55 @@ describe('deferMessages', () => {
   test('a failed call returns every message of it and does not throw', async () => {
     sqsMock.on(ChangeMessageVisibilityBatchCommand).rejects(new Error('boom'));
 
-    const notDeferred = await deferMessages(new SQSClient({}), [message(0), message(1)]);
+    const notDeferred = await deferMessages(new SQSClient({}), [message(0), message(1)], ample);
 
     expect(notDeferred.map((item) => item.messageId)).toEqual(['m-0', 'm-1']);
+  });
+
+  test('thousands of failed messages are deferred ten calls at a time', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return { Successful: [], Failed: [] };
+    });
+    const messages = Array.from({ length: 4_000 }, (_, index) => message(index));
+
+    const notDeferred = await deferMessages(new SQSClient({}), messages, ample);
+
+    expect(notDeferred).toEqual([]);
+    expect(sqsMock).toHaveReceivedCommandTimes(ChangeMessageVisibilityBatchCommand, 400);
+    expect(mostInFlight).toBe(10);
+  });
+
+  test('a call still pending at the deadline is abandoned and its messages returned', async () => {
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+
+    const notDeferred = await deferMessages(new SQSClient({}), [message(0), message(1)], {
+      remainingTimeMs: () => 5_050,
+      returnReserveMs: 5_000,
+    });
+
+    expect(notDeferred).toEqual([
+      { messageId: 'm-0', reason: 'DeadlineExceeded' },
+      { messageId: 'm-1', reason: 'DeadlineExceeded' },
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('with no time left nothing is sent', async () => {
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+
+    const notDeferred = await deferMessages(new SQSClient({}), [message(0)], {
+      remainingTimeMs: () => 4_000,
+      returnReserveMs: 5_000,
+    });
+
+    expect(notDeferred).toEqual([{ messageId: 'm-0', reason: 'DeadlineExceeded' }]);
+    expect(sqsMock).toHaveReceivedCommandTimes(ChangeMessageVisibilityBatchCommand, 0);
   });
 });

@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 
+import { DEFAULT_TIME_LIMITS } from '../../src/deadline';
 import type { BatchDeps } from '../../src/process-batch';
 import { logger } from '../../src/telemetry';
 
@@ -88,6 +89,7 @@ export const testDeps = (overrides: Partial<BatchDeps> = {}): BatchDeps => {
     now: () => new Date('2026-11-23T10:20:00.000Z'),
     newManifestId: () => `manifest-${(sequence += 1)}`,
     remainingTimeMs: () => 300_000,
+    timeLimits: DEFAULT_TIME_LIMITS,
     random: () => 0.5,
     ...overrides,
   };
