@@ -206,7 +206,9 @@ const runChunk = async (
   const manifestUri = s3Uri(config.assetsBucketName, key);
   if (deps.remainingTimeMs() < deps.timeLimits.minRemainingToStartRunMs) {
     counts.ChunksDeferredLowTime += 1;
-    logger.warn('Glue run not started: too little time left; the manifest is abandoned', { manifestKey: key });
+    logger.warn('Glue run not started: too little time left; the manifest is abandoned', {
+      manifestKey: key,
+    });
     failChunk(chunk, { reason: 'not started: too little time left', retryable: true }, counts, failures, key);
     return {};
   }

@@ -75,7 +75,13 @@ export const deferMessages = async (
       calls.push({ queueUrl, slice: queueMessages.slice(start, start + SQS_BATCH_LIMIT) });
     }
   }
-  const defer = async ({ queueUrl, slice }: { queueUrl: string; slice: DeferredMessage[] }): Promise<void> => {
+  const defer = async ({
+    queueUrl,
+    slice,
+  }: {
+    queueUrl: string;
+    slice: DeferredMessage[];
+  }): Promise<void> => {
     try {
       const response = await beforeDeadline(deadline, (abortSignal) =>
         sqs.send(
@@ -95,7 +101,9 @@ export const deferMessages = async (
         if (message) notDeferred.push({ messageId: message.messageId, reason: failed.Code ?? 'unknown' });
       }
     } catch (error) {
-      notDeferred.push(...slice.map((message) => ({ messageId: message.messageId, reason: errorName(error) })));
+      notDeferred.push(
+        ...slice.map((message) => ({ messageId: message.messageId, reason: errorName(error) })),
+      );
     }
   };
   for (let start = 0; start < calls.length; start += PARALLEL_CALLS) {

@@ -373,7 +373,11 @@ describe('failure semantics', () => {
       remaining = 150;
       return Promise.resolve({});
     });
-    const timeLimits = { minRemainingToStartChunkMs: 300, minRemainingToStartRunMs: 200, returnReserveMs: 100 };
+    const timeLimits = {
+      minRemainingToStartChunkMs: 300,
+      minRemainingToStartRunMs: 200,
+      returnReserveMs: 100,
+    };
 
     const result = await processBatch(
       oneMessagePerObject([{ key: 'incoming/sales/a.csv' }]),
