@@ -3,6 +3,7 @@ export * from './config-loader';
 export * from './cdk-app';
 export * from './config-schema';
 export * from './export-contract';
+export * from './glue-catalog-access';
 export * from './manifest';
 export * from './name-limits';
 export * from './naming';

@@ -79,7 +79,15 @@ describe('the infrastructure pipeline trigger', () => {
   });
 
   test('a push touching only the application workspace does not start it', () => {
-    expect(includedPaths(pipeline.Triggers[0]).some((p) => p.startsWith('application-repo'))).toBe(false);
+    const patterns = includedPaths(pipeline.Triggers[0]);
+    const starts = (file: string) => patterns.some((pattern) => globMatches(pattern, file));
+
+    expect(
+      ['application-repo/lib/application-stack.ts', 'application-repo/glue-jobs/x/job.py'].map(starts),
+    ).toEqual([false, false]);
+    expect(
+      ['infrastructure-repo/lib/stage.ts', 'shared-constructs/src/naming.ts', 'package.json'].map(starts),
+    ).toEqual([true, true, true]);
   });
 
   test('every push filter is limited to the configured branch', () => {
@@ -129,3 +137,17 @@ describe('triggerFilePathGroups', () => {
     expect(paths.filter((p) => p === 'platform.config.json')).toHaveLength(1);
   });
 });
+
+/** CodePipeline's file-path globs: `**` crosses folders, `*` and `?` do not. */
+const globMatches = (pattern: string, file: string): boolean => {
+  const source = pattern
+    .split('**')
+    .map((part) =>
+      part
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]'),
+    )
+    .join('.*');
+  return new RegExp(`^${source}$`).test(file);
+};

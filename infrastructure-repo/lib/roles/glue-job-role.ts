@@ -2,6 +2,7 @@ import {
   acknowledge,
   acknowledgeWildcardResource,
   assetsBucketName,
+  GLUE_CATALOG_ACTIONS,
   glueDatabaseName,
   glueJobRoleName,
   inputBucketName,
@@ -28,22 +29,6 @@ export interface GlueJobRoleProps {
   /** The stage's data key. */
   readonly key: kms.IKey;
 }
-
-/** The actions the `file_processor` job performs on the Glue Data Catalog for its database's tables. */
-export const GLUE_CATALOG_ACTIONS = [
-  'glue:GetDatabase',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:CreateTable',
-  'glue:UpdateTable',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-  'glue:BatchCreatePartition',
-  'glue:BatchUpdatePartition',
-  'glue:CreatePartition',
-  'glue:UpdatePartition',
-  'glue:BatchGetPartition',
-];
 
 /**
  * The role every Glue job of the stage runs as. The application app imports it immutably (it must not widen
@@ -109,7 +94,7 @@ export class GlueJobRole extends Construct {
       new iam.PolicyStatement({ sid: 'ReadJobScripts', actions: ['s3:GetObject'], resources: [scripts] }),
       new iam.PolicyStatement({
         sid: 'CatalogTablesOfThisDatabase',
-        actions: GLUE_CATALOG_ACTIONS,
+        actions: [...GLUE_CATALOG_ACTIONS],
         resources: [glueArn(ctx, 'catalog'), glueArn(ctx, `database/${glueDatabaseName(ctx)}`), tables],
       }),
       new iam.PolicyStatement({
