@@ -124,7 +124,9 @@ describe('the alarm topic', () => {
   test('is named by the naming module and encrypted with the stage key', () => {
     dev.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: alarmTopicName(built.ctx('dev')),
-      KmsMasterKeyId: { 'Fn::GetAtt': [logicalIdOf(built.stack('dev'), built.stack('dev').dataKey.key), 'Arn'] },
+      KmsMasterKeyId: {
+        'Fn::GetAtt': [logicalIdOf(built.stack('dev'), built.stack('dev').dataKey.key), 'Arn'],
+      },
     });
   });
 

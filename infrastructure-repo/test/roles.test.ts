@@ -101,11 +101,11 @@ describe('the Glue job role', () => {
         StringLike: { 's3:prefix': ['glue-temp/*', 'spark-ui-logs/*'] },
       }),
       allow('ReadJobScripts', ['s3:GetObject'], [s3('cdk-hnb659fds-assets-222222222222-eu-west-1', '/*')]),
-      allow('CatalogTablesOfThisDatabase', [...GLUE_CATALOG_ACTIONS], [
-        glue('catalog'),
-        glue(`database/${db}`),
-        glue(`table/${db}/*`),
-      ]),
+      allow(
+        'CatalogTablesOfThisDatabase',
+        [...GLUE_CATALOG_ACTIONS],
+        [glue('catalog'), glue(`database/${db}`), glue(`table/${db}/*`)],
+      ),
       allow(
         'WriteGlueLogs',
         ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
