@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from file_processor.file_execution import QUARANTINE_DATA_COLUMNS
-from file_processor.file_plan import PlannerSettings
+from file_processor.file_plan import PlannerSettings, plan_file
 from file_processor.job import JobSettings
+from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.run_report import FileResult, RunReport
 from file_processor.table_schema import METADATA_COLUMNS
 from pyspark.sql import SparkSession
@@ -37,8 +40,17 @@ def _only_file(report: RunReport) -> FileResult:
     return result
 
 
+def _records_in(path: str) -> int:
+    """Data records of a CSV file as Python's csv module reads it (blank lines skipped, as Spark does)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    return max(len(rows) - 1, 0)
+
+
 def _assert_invariant_against_output(spark: SparkSession, workspace: Workspace, result: FileResult) -> None:
-    """Counts in the report equal rows actually on disk, and written + quarantined == read."""
+    """Rows read are the file's records, counted independently; counts in the report equal rows on disk; and
+    written + quarantined == read."""
+    assert result.rows_read == _records_in(result.source_file)
     written = spark.read.parquet(result.output_path).count() if result.output_path else 0
     quarantined = spark.read.parquet(result.quarantine_path).count() if result.quarantine_path else 0
     assert (written, quarantined) == (result.rows_written, result.rows_quarantined)
@@ -207,6 +219,34 @@ def test_file_names_with_spaces_plus_and_glob_characters_are_read_literally(
     result = _only_file(workspace.run_files(spark, ["orders 1+2 [eu]{x}.csv"]))
 
     assert [row["id"] for row in spark.read.parquet(_path(result.output_path)).collect()] == [1]
+
+
+def test_a_quoted_newline_beyond_the_sample_of_a_large_file_is_kept_inside_its_record(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    lines = "".join(f"{index},plain {index}\n" for index in range(3000))
+    workspace.write("late-newline.csv", f'id,note\n{lines}3000,"first line\nsecond line"\n3001,after\n')
+    settings = JobSettings(planner=PlannerSettings(sample_bytes=256))
+
+    result = _only_file(workspace.run_files(spark, ["late-newline.csv"], settings=settings))
+
+    assert result.read_mode == "multi-line"
+    note = spark.read.parquet(_path(result.output_path)).filter("id = 3000").first()
+    assert note is not None and note["note"] == "first line\nsecond line"
+    assert (result.rows_written, result.rows_quarantined) == (3002, 0)
+    _assert_invariant_against_output(spark, workspace, result)
+
+
+def test_by_default_even_a_very_large_file_is_read_multi_line(workspace: Workspace) -> None:
+    path = workspace.write("huge.csv", "id,note\n1,a\n")
+
+    class HugeFiles(LocalObjectStore):
+        def info(self, uri: str) -> ObjectInfo:
+            return replace(super().info(uri), size=50 * 1024**3)
+
+    plan = plan_file(workspace.object_for("huge.csv"), str(path), HugeFiles(), None)
+
+    assert (plan.size, plan.multi_line) == (50 * 1024**3, True)
 
 
 def test_a_large_file_without_quoted_newlines_is_split_by_line_and_gives_the_same_rows(

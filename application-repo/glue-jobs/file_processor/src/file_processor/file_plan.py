@@ -29,14 +29,18 @@ SKIP = "skip"
 FAIL = "fail"
 """Planning itself failed (storage error): recorded as failed, the other files go on."""
 
-DEFAULT_SPLIT_THRESHOLD_BYTES = 128 * 1024 * 1024
-"""Spark's default split size: a smaller file is one task either way, so it is always read multi-line."""
 
 
 @dataclass(frozen=True)
 class PlannerSettings:
     sample_bytes: int = DEFAULT_SAMPLE_BYTES
-    split_threshold_bytes: int = DEFAULT_SPLIT_THRESHOLD_BYTES
+    split_threshold_bytes: int | None = None
+    """Files larger than this whose sample has no quoted newline are read line by line, split across cores.
+
+    Off by default: a quoted newline that first appears after the sample is then cut into two records, and the
+    first may parse as a good row with a truncated value. Turn it on only for data known to have one line per
+    record. Multi-line reading is one task per file (files run side by side, up to `max_concurrent_files`).
+    """
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,11 @@ def plan_file(
         inferred=tuple(inferred),
         columns=tuple(columns),
         conflicts=tuple(conflicts),
-        multi_line=sample.has_quoted_newline or info.size <= settings.split_threshold_bytes,
+        multi_line=(
+            settings.split_threshold_bytes is None
+            or sample.has_quoted_newline
+            or info.size <= settings.split_threshold_bytes
+        ),
     )
 
 
