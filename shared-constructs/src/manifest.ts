@@ -5,8 +5,9 @@ import { S3_PREFIXES } from './naming';
 /**
  * The manifest: what the trigger hands a Glue run. One per dataset per trigger invocation, written as JSON to
  * the assets bucket; the Glue job reads it (Python side: `glue-jobs/file_processor/.../manifest.py`). The fixture
- * `shared-constructs/fixtures/manifest.json` is checked against this schema here and parsed by the job's tests,
- * so both sides agree.
+ * `shared-constructs/fixtures/manifest.json` is what the trigger writes for two uploads (checked by
+ * `infrastructure-repo/lambda/test/manifest-fixture.test.ts`), satisfies this schema, and is parsed by the job's
+ * tests, so both sides agree.
  */
 export const MANIFEST_VERSION = 1;
 
