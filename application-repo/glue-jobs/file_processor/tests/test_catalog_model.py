@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from file_processor.catalog_model import (
     PARQUET_SERDE,
+    PartitionSchemaConflict,
     TableUpdate,
     WrittenPartition,
     build_partition_input,
@@ -98,3 +100,29 @@ def test_a_new_column_or_a_widening_updates_the_table() -> None:
     assert change.action == "updated"
     assert change.table_input is not None
     assert data_columns_of_table(change.table_input) == [Column("id", BIGINT), Column("note", STRING)]
+
+
+def test_an_int_partition_under_a_table_widened_to_bigint_is_readable() -> None:
+    current = build_table_input("orders", [Column("id", BIGINT)], LOCATION)
+    update = TableUpdate("orders", LOCATION, (_partition(("2026-11-23", "s1"), Column("id", INT)),))
+
+    assert plan_table_change(current, update).action == "unchanged"
+
+
+def test_a_partition_written_against_an_older_table_type_is_refused_with_its_column_named() -> None:
+    # Another run registered `code` as int while this run validated its file with `code` as text.
+    current = build_table_input("orders", [Column("id", INT), Column("code", INT)], LOCATION)
+    update = TableUpdate(
+        "orders",
+        LOCATION,
+        (
+            _partition(("2026-11-23", "s1"), Column("id", INT), Column("code", STRING)),
+            _partition(("2026-11-23", "s2"), Column("id", INT), Column("code", INT)),
+        ),
+    )
+
+    with pytest.raises(PartitionSchemaConflict) as raised:
+        plan_table_change(current, update)
+
+    assert "partition ['2026-11-23', 's1'] column 'code' is string, table has int" in str(raised.value)
+    assert "'s2'" not in str(raised.value)

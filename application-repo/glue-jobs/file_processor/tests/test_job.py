@@ -10,7 +10,8 @@ from file_processor.catalog import CatalogError
 from file_processor.catalog_model import CatalogOutcome, TableUpdate
 from file_processor.job import run_job
 from file_processor.local_catalog import LocalJsonCatalog
-from file_processor.object_store import LocalObjectStore
+from file_processor.file_execution import REPLACED_WHILE_READ
+from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.output_layout import source_id
 from file_processor.run_report import RunContext
 from pyspark.sql import SparkSession
@@ -91,6 +92,59 @@ def test_an_object_replaced_since_the_event_is_skipped(spark: SparkSession, work
     assert result.status == "skipped"
     assert result.reason is not None and "newer version" in result.reason
     assert report.status == "succeeded"
+
+
+def test_an_object_replaced_while_it_is_read_keeps_no_rows_under_the_old_version(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id\n1\n2\nbad\n")
+    planned = workspace.object_for("a.csv")
+
+    class ReplacedAfterPlanning(LocalObjectStore):
+        """The first look (planning) sees the manifest's version; later looks see a newer one."""
+
+        looks = 0
+
+        def info(self, uri: str) -> ObjectInfo:
+            ReplacedAfterPlanning.looks += 1
+            current = super().info(uri)
+            return current if ReplacedAfterPlanning.looks == 1 else replace(current, e_tag="a-newer-etag")
+
+    environment = replace(workspace.environment(), store=ReplacedAfterPlanning())
+    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
+
+    report = run_job(spark, workspace.manifest(planned), environment, context)
+
+    (result,) = report.files
+    assert (result.status, result.reason) == ("skipped", REPLACED_WHILE_READ)
+    folder = source_id(planned)
+    assert not list(workspace.output.rglob(f"source_id={folder}"))
+    assert report.status == "succeeded"
+
+
+def test_two_runs_writing_one_object_at_once_fail_the_file_instead_of_hiding_the_duplicate(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id\n1\n2\n")
+    foreign = "part-00000-0b7e1d2c-4f6a-4e1b-9c3d-2a1f0e9d8c7b-c000.snappy.parquet"
+
+    class AnotherRunWritesToo(LocalObjectStore):
+        """Just after this run's write, a concurrent run's part file lands in the same data folder."""
+
+        def list_names(self, uri: str) -> list[str]:
+            if "/quarantine/" not in uri and Path(uri).exists():
+                (Path(uri) / foreign).write_bytes(b"another run's rows")
+            return super().list_names(uri)
+
+    environment = replace(workspace.environment(), store=AnotherRunWritesToo())
+    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
+
+    report = run_job(spark, workspace.manifest("a.csv"), environment, context)
+
+    (result,) = report.files
+    assert result.status == "failed"
+    assert result.reason is not None and result.reason.startswith("ConcurrentWriteError: 2 runs wrote")
+    assert report.status == "failed"
 
 
 def test_an_object_deleted_since_the_event_is_skipped(spark: SparkSession, workspace: Workspace) -> None:

@@ -103,6 +103,22 @@ def test_delete_prefix_removes_every_listed_object_under_the_folder(s3: tuple[S3
     assert store.delete_prefix("s3://out/t/p=1") == 2
 
 
+def test_list_names_gives_the_names_under_the_folder_across_pages(s3: tuple[S3ObjectStore, Stubber]) -> None:
+    store, stubber = s3
+    stubber.add_response(
+        "list_objects_v2",
+        {"Contents": [{"Key": "t/p=1/a.parquet"}], "IsTruncated": True, "NextContinuationToken": "next"},
+        {"Bucket": "out", "Prefix": "t/p=1/"},
+    )
+    stubber.add_response(
+        "list_objects_v2",
+        {"Contents": [{"Key": "t/p=1/b.parquet"}], "IsTruncated": False},
+        {"Bucket": "out", "Prefix": "t/p=1/", "ContinuationToken": "next"},
+    )
+
+    assert store.list_names("s3://out/t/p=1") == ["a.parquet", "b.parquet"]
+
+
 def test_a_refused_delete_is_an_error_naming_the_key(s3: tuple[S3ObjectStore, Stubber]) -> None:
     store, stubber = s3
     stubber.add_response("list_objects_v2", {"Contents": [{"Key": "t/a"}], "IsTruncated": False})

@@ -37,10 +37,11 @@ def test_an_int_column_of_the_table_takes_a_bigint_file_without_conflict() -> No
     assert conflicts == []
 
 
-def test_a_bigint_column_of_the_table_validates_an_int_file_as_bigint() -> None:
-    targets, _ = reconcile_with_table([Column("id", INT)], [Column("id", BIGINT)])
+def test_a_bigint_column_of_the_table_validates_an_int_file_as_bigint_without_conflict() -> None:
+    targets, conflicts = reconcile_with_table([Column("id", INT)], [Column("id", BIGINT)])
 
     assert targets == [Column("id", BIGINT)]
+    assert conflicts == []
 
 
 def test_new_columns_are_appended_in_the_order_files_bring_them() -> None:

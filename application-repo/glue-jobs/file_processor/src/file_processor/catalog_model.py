@@ -12,7 +12,7 @@ from typing import Any
 
 from file_processor.column_types import DATE, STRING
 from file_processor.output_layout import INGEST_DATE, SOURCE_ID
-from file_processor.table_schema import METADATA_COLUMNS, Column, data_columns_only, merge_table_columns
+from file_processor.table_schema import METADATA_COLUMNS, Column, data_columns_only, merge_table_columns, widens
 
 PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
@@ -124,14 +124,40 @@ class TableChange:
     table_input: dict[str, Any] | None
 
 
+class PartitionSchemaConflict(ValueError):
+    """A written partition has a column type the table cannot read it with; registering it would break queries."""
+
+
 def plan_table_change(current_table: Mapping[str, Any] | None, update: TableUpdate) -> TableChange:
-    """Merges the written files' columns into the current table (None: no table yet), per table_schema's rules."""
+    """Merges the written files' columns into the current table (None: no table yet), per table_schema's rules.
+
+    Files are validated against the table as it was when the run planned them. A run that changed a column's type
+    in the meantime (two runs of one dataset at once) can leave a partition the merged table cannot read: that
+    is refused, naming the files' partitions, rather than registered for Athena to fail on.
+    """
     current_columns = None if current_table is None else data_columns_of_table(current_table)
     merged = merge_table_columns(
         current_columns, (data_columns_only(partition.columns) for partition in update.partitions)
     )
+    _check_partitions_readable(update, merged)
     if current_table is not None and merged == current_columns:
         return TableChange("unchanged", tuple(merged), None)
     existing_parameters = None if current_table is None else current_table.get("Parameters")
     table_input = build_table_input(update.table, merged, update.location, existing_parameters)
     return TableChange("created" if current_table is None else "updated", tuple(merged), table_input)
+
+
+def _check_partitions_readable(update: TableUpdate, merged: Sequence[Column]) -> None:
+    table_types = {column.name: column.type for column in merged}
+    problems = [
+        f"partition {list(partition.values)} column '{column.name}' is {column.type}, table has "
+        f"{table_types[column.name]}"
+        for partition in update.partitions
+        for column in data_columns_only(partition.columns)
+        if column.type != table_types[column.name] and not widens(column.type, table_types[column.name])
+    ]
+    if problems:
+        raise PartitionSchemaConflict(
+            f"table {update.table}: {'; '.join(problems)}; another run changed the table while these files were "
+            "processed; process them again to validate them against the table as it is now"
+        )

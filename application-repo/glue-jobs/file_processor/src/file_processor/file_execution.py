@@ -7,6 +7,7 @@ overwrites them whole, which is what makes a re-run replace the object's rows in
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from file_processor.column_types import STRING
-from file_processor.file_plan import EMPTY, FAIL, READ, SKIP, UNREADABLE, FilePlan
+from file_processor.file_plan import EMPTY, FAIL, READ, SKIP, UNREADABLE, FilePlan, still_current
 from file_processor.object_store import ObjectStore
 from file_processor.output_layout import OutputLayout
 from file_processor.row_validation import (
@@ -36,6 +37,10 @@ REASON_COLUMN = "reason"
 QUARANTINE_DATA_COLUMNS = (Column(RAW_RECORD_COLUMN, STRING), Column(REASON_COLUMN, STRING))
 """The quarantine table's own columns; the metadata columns follow, as in every table the job writes."""
 _GLOB_CHARACTERS = "\\*?[]{}"
+REPLACED_WHILE_READ = (
+    "a newer version replaced the object (or it was deleted) while it was read; the rows written for it were "
+    "removed, and the newer version's own event processes it"
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,14 @@ def execute_plan(
         _replace_partition(bad_rows, quarantine_path, quarantined, store)
     finally:
         cached.unpersist()
+    _check_single_writer(data_path, store)
+    _check_single_writer(quarantine_path, store)
+    # Spark reads the object's latest version. If that is no longer the planned one, the rows may be the newer
+    # version's, which its own event writes to its own folder: keep neither copy here.
+    if not still_current(plan.obj, plan.uri, store):
+        store.delete_prefix(data_path)
+        store.delete_prefix(quarantine_path)
+        return plan_result(plan, started, SKIPPED, reason=REPLACED_WHILE_READ)
     return plan_result(
         plan,
         started,
@@ -146,6 +159,25 @@ def plan_result(plan: FilePlan, started: float, status: str, **outcome: Any) -> 
         seconds=time.monotonic() - started,
         **outcome,
     )
+
+
+class ConcurrentWriteError(RuntimeError):
+    """Another run wrote the same object's folder at the same time; both runs' rows are there."""
+
+
+_PART_FILE_WRITE_ID = re.compile(r"^part-\d+-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+
+
+def _check_single_writer(folder: str, store: ObjectStore) -> None:
+    """Each Spark write names its part files with its own id. Two ids in one object's folder mean two runs
+    replaced it at once (a duplicate event in another batch) and neither removed the other's rows: the file
+    fails, so the run fails and alarms, and processing the object again leaves one copy."""
+    writes = {match.group(1) for name in store.list_names(folder) if (match := _PART_FILE_WRITE_ID.match(name))}
+    if len(writes) > 1:
+        raise ConcurrentWriteError(
+            f"{len(writes)} runs wrote {folder} at the same time; its rows are there more than once until the "
+            "object is processed again"
+        )
 
 
 def _replace_partition(rows: DataFrame, path: str, count: int, store: ObjectStore) -> None:

@@ -125,6 +125,15 @@ def _infer_columns(sample: CsvSample, names: Sequence[str]) -> list[Column]:
     return [Column(name, infer_column_type(row[index] for row in complete)) for index, name in enumerate(names)]
 
 
+def still_current(obj: ManifestObject, uri: str, store: ObjectStore) -> bool:
+    """True while the object at `uri` is the version the manifest names (a newer version or a delete ends it)."""
+    try:
+        info = store.info(uri)
+    except ObjectNotFoundError:
+        return False
+    return _is_same_version(obj, info.version_id, info.e_tag)
+
+
 def _is_same_version(obj: ManifestObject, version_id: str | None, e_tag: str | None) -> bool:
     if obj.version_id is not None and version_id is not None:
         return obj.version_id == version_id

@@ -44,6 +44,10 @@ class ObjectStore(Protocol):
         """Deletes everything under `uri` (a folder); returns how many objects were deleted."""
         ...
 
+    def list_names(self, uri: str) -> list[str]:
+        """The names of the objects under `uri` (a folder), relative to it; empty when there are none."""
+        ...
+
 
 class LocalObjectStore:
     """Plain files; ETags are the size and modification time, which change whenever the file does."""
@@ -81,6 +85,12 @@ class LocalObjectStore:
         count = sum(1 for item in path.rglob("*") if item.is_file())
         shutil.rmtree(path)
         return count
+
+    def list_names(self, uri: str) -> list[str]:
+        path = Path(uri)
+        if not path.exists():
+            return []
+        return sorted(item.relative_to(path).as_posix() for item in path.rglob("*") if item.is_file())
 
 
 def local_e_tag(path: Path) -> str:

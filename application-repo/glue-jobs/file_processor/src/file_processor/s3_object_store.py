@@ -91,6 +91,17 @@ class S3ObjectStore:
         return deleted
 
 
+    def list_names(self, uri: str) -> list[str]:
+        bucket, prefix = split_s3_uri(uri)
+        prefix = prefix.rstrip("/") + "/"
+        paginator = self._client.get_paginator("list_objects_v2")
+        return [
+            item["Key"][len(prefix) :]
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix)
+            for item in page.get("Contents", [])
+        ]
+
+
 def _translated(error: ClientError, uri: str) -> Exception:
     code = str(error.response.get("Error", {}).get("Code", ""))
     if code in _NOT_FOUND_CODES:

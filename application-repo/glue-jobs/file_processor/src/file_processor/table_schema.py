@@ -66,6 +66,9 @@ def reconcile_with_table(
         table_type = table_types.get(column.name)
         if table_type is None or table_type == column.type or widens(table_type, column.type):
             targets.append(column)
+        elif widens(column.type, table_type):
+            # Every value of the file's narrower type fits the table's: validated and written as the table's.
+            targets.append(Column(column.name, table_type))
         else:
             targets.append(Column(column.name, table_type))
             conflicts.append(TypeConflict(column.name, column.type, table_type))
