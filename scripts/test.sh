@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test of the project, as CI runs it: type-check, lint, format, jest (all workspaces), pytest on local Spark,
-# synthesis of both apps on the default and a three-stage config, cfn-lint on every synthesized template, and one
-# small run of each benchmark (that it still runs; its figures are not checked).
+# Every test of the project, as CI runs it: type-check, lint and format (TypeScript and Python), jest (all
+# workspaces), pytest on local Spark, synthesis of both apps on the default and a three-stage config, cfn-lint on
+# every synthesized template, and one small run of each benchmark (that it still runs; figures not checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +19,11 @@ step() { printf '\n== %s\n' "$*"; }
 step "type-check (tsc -b)"
 npx tsc -b
 
-step "lint (eslint) and format (prettier)"
+step "lint (eslint, ruff) and format (prettier, ruff format)"
 npx eslint . --max-warnings 0
 npx prettier --check . --log-level warn
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 step "jest"
 jest_status=0

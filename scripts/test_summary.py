@@ -1,4 +1,5 @@
 """Adds up jest's JSON results and pytest's JUnit XML into the one closing line CI reads."""
+
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -18,6 +19,8 @@ passed = jest["numPassedTests"] + py_total - py_failed - py_skipped
 failed = jest["numFailedTests"] + py_failed + (0 if jest["numRuntimeErrorTestSuites"] == 0 else 1)
 skipped = jest["numPendingTests"] + jest["numTodoTests"] + py_skipped
 
-print(f"\njest: {jest['numPassedTests']} passed, {jest['numFailedTests']} failed; "
-      f"pytest: {py_total - py_failed - py_skipped} passed, {py_failed} failed")
+print(
+    f"\njest: {jest['numPassedTests']} passed, {jest['numFailedTests']} failed; "
+    f"pytest: {py_total - py_failed - py_skipped} passed, {py_failed} failed"
+)
 print(f"tests: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from file_processor.catalog import CatalogError
 from file_processor.catalog_model import CatalogOutcome, TableUpdate
+from file_processor.file_execution import REPLACED_WHILE_READ
 from file_processor.job import run_job
 from file_processor.local_catalog import LocalJsonCatalog
-from file_processor.file_execution import REPLACED_WHILE_READ
 from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.output_layout import source_id
 from file_processor.run_report import RunContext

@@ -30,7 +30,6 @@ FAIL = "fail"
 """Planning itself failed (storage error): recorded as failed, the other files go on."""
 
 
-
 @dataclass(frozen=True)
 class PlannerSettings:
     sample_bytes: int = DEFAULT_SAMPLE_BYTES

@@ -55,7 +55,8 @@ def run_glue_job(
     if report.status == FAILED:
         failed = [result.source_file for result in report.files if result.status == FAILED]
         raise JobRunFailedError(
-            f"run {context.run_id} failed (files: {failed or 'none'}; catalog: {'; '.join(report.catalog_errors) or 'ok'}); "
+            f"run {context.run_id} failed (files: {failed or 'none'}; "
+            f"catalog: {'; '.join(report.catalog_errors) or 'ok'}); "
             f"see {environment.layout.report(context.job_name, context.run_id)}"
         )
     return report

@@ -151,7 +151,9 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
         print(f"catalog error: {error}", file=out)
     quarantine = report.quarantine_catalog
     if quarantine.outcome is not None:
-        print(f"quarantine rows are in table {report.database}.{quarantine.table} ({quarantine.outcome.action})", file=out)
+        print(
+            f"quarantine rows are in table {report.database}.{quarantine.table} ({quarantine.outcome.action})", file=out
+        )
     catalog = output / "catalog" / report.database
     print(f"parquet:    {layout.table_location(report.table)}", file=out)
     print(f"quarantine: {layout.quarantine_location(report.table)}", file=out)

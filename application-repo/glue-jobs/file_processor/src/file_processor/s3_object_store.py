@@ -90,7 +90,6 @@ class S3ObjectStore:
                 deleted += len(batch)
         return deleted
 
-
     def list_names(self, uri: str) -> list[str]:
         bucket, prefix = split_s3_uri(uri)
         prefix = prefix.rstrip("/") + "/"
