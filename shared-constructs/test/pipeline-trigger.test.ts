@@ -100,7 +100,14 @@ describe('the application pipeline trigger', () => {
   test('a push touching the application workspace, the shared library, scripts or root files starts it', () => {
     const pipeline = pipelineOf('application');
     expect(includedPaths(pipeline.Triggers[0]).sort()).toEqual(
-      ['application-repo/**', 'shared-constructs/**', 'scripts/**', ...ROOT_FILES].sort(),
+      [
+        'application-repo/**',
+        'shared-constructs/**',
+        'scripts/**',
+        'requirements-dev.txt',
+        'ruff.toml',
+        ...ROOT_FILES,
+      ].sort(),
     );
   });
 

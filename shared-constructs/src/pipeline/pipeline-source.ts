@@ -17,6 +17,12 @@ export const SHARED_ROOT_PATHS = [
   'eslint.config.mjs',
 ];
 
+/** Root files only one app's build reads: the Python environment and linter of the Glue jobs. */
+export const APP_ROOT_PATHS: Record<PlatformApp, readonly string[]> = {
+  infrastructure: [],
+  application: ['requirements-dev.txt', 'ruff.toml'],
+};
+
 /** CodePipeline accepts at most this many file-path patterns per push filter. */
 export const MAX_FILE_PATHS_PER_FILTER = 8;
 
@@ -40,11 +46,11 @@ export function appSource(config: PlatformConfig, app: PlatformApp): AppSource {
 
 /**
  * The file-path patterns whose change starts `app`'s pipeline: its own workspace, the shared library, the
- * scripts and the root files; plus the config file the pipeline synthesizes with, when it is not the default.
+ * scripts, the shared root files and its own; plus the config file the pipeline synthesizes with, when it is not the default.
  * Returned in groups that each fit in one push filter.
  */
 export function triggerFilePathGroups(app: PlatformApp, configFile?: string): string[][] {
-  const code = [`${APP_WORKSPACES[app]}/**`, 'shared-constructs/**', 'scripts/**'];
+  const code = [`${APP_WORKSPACES[app]}/**`, 'shared-constructs/**', 'scripts/**', ...APP_ROOT_PATHS[app]];
   const root = [...SHARED_ROOT_PATHS];
   if (configFile && !root.includes(configFile)) code.push(configFile);
   return [code, root];
