@@ -3,9 +3,9 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { putManifest, putRunPointer, runPointerKey, s3Uri, startJobRun } from './aws-calls';
 import { datasetsOf, planChunks, type Chunk, type MessageWork } from './batch-plan';
 import type { TriggerClients } from './clients';
-import { beforeDeadline, type Deadline, type TimeLimits } from './deadline';
+import { beforeDeadline, DeadlineExceededError, type Deadline, type TimeLimits } from './deadline';
 import { manifestKey, manifestSchema, type Manifest } from './manifest-contract';
-import { deferMessages, retryDelaySeconds } from './retry-backoff';
+import { deferMessages, RETRY_MAX_SECONDS, retryDelaySeconds } from './retry-backoff';
 import { parseMessageBody } from './s3-notification';
 import { emptyCounts, logger, type MetricCounts, type MetricName } from './telemetry';
 import type { TriggerConfig } from './trigger-config';
@@ -53,6 +53,8 @@ interface Failure {
   readonly reason: string;
   /** False when retrying cannot help (the message itself is wrong): it is hurried to the DLQ. */
   readonly retryable: boolean;
+  /** Retry no sooner than this, whatever the receive count. */
+  readonly minDelaySeconds?: number;
 }
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');
@@ -226,7 +228,16 @@ const runChunk = async (
       errorName: name,
       error: errorMessage(error),
     });
-    failChunk(chunk, { reason: `Glue StartJobRun failed: ${name}`, retryable: true }, counts, failures, key);
+    // An abandoned call may still have started a run: retry only after such a run has had time to finish, so
+    // the retry does not write the same objects at the same moment.
+    const minDelaySeconds = error instanceof DeadlineExceededError ? RETRY_MAX_SECONDS : undefined;
+    failChunk(
+      chunk,
+      { reason: `Glue StartJobRun failed: ${name}`, retryable: true, minDelaySeconds },
+      counts,
+      failures,
+      key,
+    );
     return JOB_LEVEL_ERRORS.has(name) ? { jobLevelError: name } : {};
   }
   counts.GlueRunsStarted += 1;
@@ -338,13 +349,16 @@ const deferFailedMessages = async (
   const deferred = records
     .filter((record) => failures.has(record.messageId))
     .map((record) => {
-      const retryable = failures.get(record.messageId)?.retryable ?? true;
+      const failure = failures.get(record.messageId);
+      const retryable = failure?.retryable ?? true;
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       return {
         messageId: record.messageId,
         receiptHandle: record.receiptHandle,
         eventSourceARN: record.eventSourceARN,
-        delaySeconds: retryable ? retryDelaySeconds(receiveCount, deps.random) : 0,
+        delaySeconds: retryable
+          ? Math.max(retryDelaySeconds(receiveCount, deps.random), failure?.minDelaySeconds ?? 0)
+          : 0,
       };
     });
   const notDeferred = await deferMessages(deps.clients.sqs, deferred, deadlineOf(deps));

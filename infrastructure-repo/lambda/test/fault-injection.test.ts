@@ -28,9 +28,10 @@ import { seededRandom, SimQueue } from './support/sqs-simulator';
  * Glue and SQS failures, calls that hang until the function's timeout, duplicate S3 notifications, hand-made
  * multi-record messages, invalid messages and invocations short of time. Each invocation runs against a real
  * clock with a budget of milliseconds (the time limits shrunk to match); one that has not returned by then is
- * killed as Lambda would kill it, and the event source deletes none of its messages. The claims: no invocation
- * is killed, no object is lost (each is in a started run or its message is in the DLQ) and no retry hands an
- * object to a second run.
+ * killed as Lambda would kill it, and the event source deletes none of its messages. A hung call here never
+ * takes effect (a StartJobRun that starts a run and then loses its answer is the unit test "abandoned at the
+ * deadline" in process-batch.test.ts). The claims: no invocation is killed, no object is lost (each is in a
+ * started run or its message is in the DLQ) and no retry hands an object to a second run.
  */
 
 const SEED = 20261123;

@@ -352,6 +352,20 @@ describe('failure semantics', () => {
     expect(failedIds(result)).toEqual(['m-1', 'm-2', 'm-3']);
   });
 
+  test('messages of a Glue call abandoned at the deadline are retried only after the longest delay', async () => {
+    // The abandoned call may have started a run; retrying sooner would run the same files at the same time.
+    glueMock.on(StartJobRunCommand).callsFake(() => new Promise(() => undefined));
+    const records = oneMessagePerObject([{ key: 'incoming/sales/a.csv' }]);
+    const { timeLimits } = shortInvocation(0);
+
+    const result = await processBatch(records, testDeps({ remainingTimeMs: () => 600, timeLimits }));
+
+    expect(failedIds(result)).toEqual(['m-0']);
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, {
+      Entries: [{ Id: '0', ReceiptHandle: 'receipt-m-0-1', VisibilityTimeout: 900 }],
+    });
+  });
+
   test('a manifest write still pending near the timeout fails only its messages and returns in time', async () => {
     s3Mock
       .on(PutObjectCommand)

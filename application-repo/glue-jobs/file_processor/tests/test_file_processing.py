@@ -221,7 +221,7 @@ def test_file_names_with_spaces_plus_and_glob_characters_are_read_literally(
     assert [row["id"] for row in spark.read.parquet(_path(result.output_path)).collect()] == [1]
 
 
-def test_a_quoted_newline_beyond_the_sample_of_a_large_file_is_kept_inside_its_record(
+def test_a_quoted_newline_first_appearing_beyond_the_sample_stays_inside_its_record(
     spark: SparkSession, workspace: Workspace
 ) -> None:
     lines = "".join(f"{index},plain {index}\n" for index in range(3000))

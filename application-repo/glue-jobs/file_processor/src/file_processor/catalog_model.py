@@ -132,8 +132,9 @@ def plan_table_change(current_table: Mapping[str, Any] | None, update: TableUpda
     """Merges the written files' columns into the current table (None: no table yet), per table_schema's rules.
 
     Files are validated against the table as it was when the run planned them. A run that changed a column's type
-    in the meantime (two runs of one dataset at once) can leave a partition the merged table cannot read: that
-    is refused, naming the files' partitions, rather than registered for Athena to fail on.
+    in the meantime (two runs of one dataset at once) can leave a partition the merged table cannot read: the
+    whole update is refused, naming the partitions, rather than registered for Athena to fail on; running the
+    manifest again re-validates and registers every file.
     """
     current_columns = None if current_table is None else data_columns_of_table(current_table)
     merged = merge_table_columns(
@@ -159,5 +160,6 @@ def _check_partitions_readable(update: TableUpdate, merged: Sequence[Column]) ->
     if problems:
         raise PartitionSchemaConflict(
             f"table {update.table}: {'; '.join(problems)}; another run changed the table while these files were "
-            "processed; process them again to validate them against the table as it is now"
+            "processed, so none of this run's partitions were catalogued; run the same manifest again to validate "
+            "its files against the table as it is now"
         )
