@@ -1,13 +1,12 @@
 import { PlatformConfig, stageContext, StageConfig, stageStackName } from '@glue-platform/shared-constructs';
 import { Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep } from 'aws-cdk-lib/pipelines';
 
 import { STEP_ENV } from '../scripts/step-env';
 
 import { applicationImportNames } from './contract-imports';
 import { embeddedScriptCommands } from './private/embedded-script';
-import { stageSmokeTestRoleArn } from './stage-role';
+import { stageRoleStepProps } from './stage-role';
 
 export interface ExportCheckStepProps {
   /** The validated platform config. */
@@ -27,19 +26,16 @@ export class ExportCheckStep extends CodeBuildStep {
 
   constructor(id: string, props: ExportCheckStepProps) {
     const ctx = stageContext(props.config, props.stage.name);
-    const roleArn = stageSmokeTestRoleArn(ctx);
+    const asStageRole = stageRoleStepProps(ctx);
     const expectedExports = applicationImportNames(ctx);
     super(id, {
       commands: embeddedScriptCommands('run-export-check'),
       env: {
-        [STEP_ENV.stageName]: ctx.stage,
-        [STEP_ENV.stageAccount]: ctx.account,
-        [STEP_ENV.stageRegion]: ctx.region,
-        [STEP_ENV.stageRoleArn]: roleArn,
+        ...asStageRole.env,
         [STEP_ENV.expectedExports]: expectedExports.join(','),
         [STEP_ENV.infrastructureStack]: stageStackName(ctx, 'infrastructure'),
       },
-      rolePolicyStatements: [new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+      rolePolicyStatements: asStageRole.rolePolicyStatements,
       timeout: Duration.minutes(10),
     });
     this.expectedExports = expectedExports;

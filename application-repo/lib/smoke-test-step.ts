@@ -12,13 +12,12 @@ import {
   StageConfig,
 } from '@glue-platform/shared-constructs';
 import { Duration } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CodeBuildStep } from 'aws-cdk-lib/pipelines';
 
 import { DEFAULT_SMOKE_WAIT_SECONDS, STEP_ENV } from '../scripts/step-env';
 
 import { embeddedScriptCommands } from './private/embedded-script';
-import { stageSmokeTestRoleArn } from './stage-role';
+import { stageRoleStepProps } from './stage-role';
 
 export interface SmokeTestStepProps {
   /** The validated platform config. */
@@ -43,7 +42,7 @@ const STEP_TIMEOUT_MARGIN_MINUTES = 20;
 export class SmokeTestStep extends CodeBuildStep {
   constructor(id: string, props: SmokeTestStepProps) {
     const ctx = stageContext(props.config, props.stage.name);
-    const roleArn = stageSmokeTestRoleArn(ctx);
+    const asStageRole = stageRoleStepProps(ctx);
     const jobName = glueJobName(ctx, DEFAULT_JOB_ID);
     const table = datasetTableName(SMOKE_TEST_DATASET);
     const waitSeconds = props.waitSeconds ?? DEFAULT_SMOKE_WAIT_SECONDS;
@@ -53,10 +52,7 @@ export class SmokeTestStep extends CodeBuildStep {
     super(id, {
       commands: embeddedScriptCommands('run-smoke-test'),
       env: {
-        [STEP_ENV.stageName]: ctx.stage,
-        [STEP_ENV.stageAccount]: ctx.account,
-        [STEP_ENV.stageRegion]: ctx.region,
-        [STEP_ENV.stageRoleArn]: roleArn,
+        ...asStageRole.env,
         [STEP_ENV.inputBucket]: inputBucketName(ctx),
         [STEP_ENV.outputBucket]: outputBucketName(ctx),
         [STEP_ENV.assetsBucket]: assetsBucketName(ctx),
@@ -67,7 +63,7 @@ export class SmokeTestStep extends CodeBuildStep {
         [STEP_ENV.reportPrefix]: `${S3_PREFIXES.reports}${jobName}/`,
         [STEP_ENV.waitSeconds]: String(waitSeconds),
       },
-      rolePolicyStatements: [new PolicyStatement({ actions: ['sts:AssumeRole'], resources: [roleArn] })],
+      rolePolicyStatements: asStageRole.rolePolicyStatements,
       timeout: Duration.minutes(Math.ceil(waitSeconds / 60) + STEP_TIMEOUT_MARGIN_MINUTES),
     });
   }

@@ -92,9 +92,17 @@ class Workspace:
         manifest: Manifest,
         run_id: str = "jr_1",
         settings: JobSettings | None = None,
+        environment: JobEnvironment | None = None,
     ) -> RunReport:
+        """A run of the job; `environment` replaces the workspace's own (a failing store or catalog)."""
         context = RunContext(job_name="file-processor-test", run_id=run_id, processed_at=PROCESSED_AT)
-        return run_job(spark, manifest, self.environment(), context, settings or JobSettings(max_concurrent_files=2))
+        return run_job(
+            spark,
+            manifest,
+            environment or self.environment(),
+            context,
+            settings or JobSettings(max_concurrent_files=2),
+        )
 
     def run_files(self, spark: SparkSession, names: Sequence[str], **kwargs: object) -> RunReport:
         return self.run(spark, self.manifest(*names), **kwargs)  # type: ignore[arg-type]

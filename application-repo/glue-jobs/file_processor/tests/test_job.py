@@ -9,14 +9,12 @@ from pathlib import Path
 from file_processor.catalog import CatalogError
 from file_processor.catalog_model import CatalogOutcome, TableUpdate
 from file_processor.file_execution import REPLACED_WHILE_READ
-from file_processor.job import run_job
 from file_processor.local_catalog import LocalJsonCatalog
 from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.output_layout import source_id
-from file_processor.run_report import RunContext
 from pyspark.sql import SparkSession
 
-from .conftest import DATABASE, PROCESSED_AT, Workspace
+from .conftest import DATABASE, Workspace
 
 
 def _ids(spark: SparkSession, workspace: Workspace) -> list[int]:
@@ -71,9 +69,7 @@ def test_one_failing_file_does_not_stop_the_others_and_fails_the_run(spark: Spar
             return super().delete_prefix(uri)
 
     environment = replace(workspace.environment(), store=FailingStore())
-    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
-
-    report = run_job(spark, workspace.manifest("empty.csv", "good.csv"), environment, context)
+    report = workspace.run(spark, workspace.manifest("empty.csv", "good.csv"), environment=environment)
 
     statuses = {Path(result.source_file).name: result.status for result in report.files}
     assert statuses == {"empty.csv": "failed", "good.csv": "succeeded"}
@@ -111,9 +107,7 @@ def test_an_object_replaced_while_it_is_read_keeps_no_rows_under_the_old_version
             return current if ReplacedAfterPlanning.looks == 1 else replace(current, e_tag="a-newer-etag")
 
     environment = replace(workspace.environment(), store=ReplacedAfterPlanning())
-    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
-
-    report = run_job(spark, workspace.manifest(planned), environment, context)
+    report = workspace.run(spark, workspace.manifest(planned), environment=environment)
 
     (result,) = report.files
     assert (result.status, result.reason) == ("skipped", REPLACED_WHILE_READ)
@@ -137,9 +131,7 @@ def test_two_runs_writing_one_object_at_once_fail_the_file_instead_of_hiding_the
             return super().list_names(uri)
 
     environment = replace(workspace.environment(), store=AnotherRunWritesToo())
-    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
-
-    report = run_job(spark, workspace.manifest("a.csv"), environment, context)
+    report = workspace.run(spark, workspace.manifest("a.csv"), environment=environment)
 
     (result,) = report.files
     assert result.status == "failed"
@@ -222,9 +214,7 @@ def test_a_refused_quarantine_table_fails_the_run_and_keeps_the_data_table(
             return super().publish(update)
 
     environment = replace(workspace.environment(), catalog=RefusingCatalog(workspace.output / "catalog", DATABASE))
-    context = RunContext(job_name="file-processor-test", run_id="jr_1", processed_at=PROCESSED_AT)
-
-    report = run_job(spark, workspace.manifest("mixed.csv"), environment, context)
+    report = workspace.run(spark, workspace.manifest("mixed.csv"), environment=environment)
 
     assert report.status == "failed"
     assert report.catalog_errors == ["orders__quarantine: CatalogError: AccessDeniedException"]

@@ -123,6 +123,9 @@ class TableChange:
     columns: tuple[Column, ...]
     table_input: dict[str, Any] | None
 
+    def outcome(self, table: str, partitions_created: int, partitions_updated: int) -> CatalogOutcome:
+        return CatalogOutcome(table, self.action, self.columns, partitions_created, partitions_updated)
+
 
 class PartitionSchemaConflict(ValueError):
     """A written partition has a column type the table cannot read it with; registering it would break queries."""

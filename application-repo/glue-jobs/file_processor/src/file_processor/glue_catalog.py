@@ -43,13 +43,7 @@ class GlueCatalog:
     def publish(self, update: TableUpdate) -> CatalogOutcome:
         change = self._apply_table_change(update)
         created, updated = self._upsert_partitions(update)
-        return CatalogOutcome(
-            table=update.table,
-            action=change.action,
-            columns=change.columns,
-            partitions_created=created,
-            partitions_updated=updated,
-        )
+        return change.outcome(update.table, created, updated)
 
     def _get_table(self, table: str) -> dict[str, Any] | None:
         try:

@@ -136,26 +136,26 @@ def _execute_all(
 def _publish(
     environment: JobEnvironment, table: str, plans: Sequence[FilePlan], results: Sequence[FileResult]
 ) -> tuple[CatalogPublication, CatalogPublication]:
-    """Registers the partitions written for the table and for its quarantine rows."""
+    """Registers the partitions written for the table and for its quarantine rows (each file's own folders)."""
     layout = environment.layout
-    done = list(zip(plans, results, strict=True))
+    written = [(plan, result) for plan, result in zip(plans, results, strict=True) if result.status == SUCCEEDED]
     data = tuple(
         WrittenPartition(
-            values=partition_values(plan.ingest_date, plan.source_id),
-            location=layout.data_partition(table, plan.ingest_date, plan.source_id) + "/",
-            columns=(*plan.columns, *METADATA_COLUMNS),
+            partition_values(plan.ingest_date, plan.source_id),
+            f"{result.output_path}/",
+            (*plan.columns, *METADATA_COLUMNS),
         )
-        for plan, result in done
-        if result.status == SUCCEEDED and result.rows_written > 0
+        for plan, result in written
+        if result.output_path
     )
     quarantine = tuple(
         WrittenPartition(
-            values=partition_values(plan.ingest_date, plan.source_id),
-            location=layout.quarantine_partition(table, plan.ingest_date, plan.source_id) + "/",
-            columns=(*QUARANTINE_DATA_COLUMNS, *METADATA_COLUMNS),
+            partition_values(plan.ingest_date, plan.source_id),
+            f"{result.quarantine_path}/",
+            (*QUARANTINE_DATA_COLUMNS, *METADATA_COLUMNS),
         )
-        for plan, result in done
-        if result.status == SUCCEEDED and result.rows_quarantined > 0
+        for plan, result in written
+        if result.quarantine_path
     )
     return (
         _publish_table(environment.catalog, TableUpdate(table, layout.table_location(table), data)),

@@ -64,10 +64,4 @@ class LocalJsonCatalog:
         self.table_file(update.table).write_text(
             json.dumps({"Table": table, "Partitions": partitions}, indent=2, sort_keys=True), encoding="utf-8"
         )
-        return CatalogOutcome(
-            table=update.table,
-            action=change.action,
-            columns=change.columns,
-            partitions_created=created,
-            partitions_updated=updated,
-        )
+        return change.outcome(update.table, created, updated)
