@@ -40,5 +40,24 @@ export default tseslint.config(
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
+  {
+    files: ['shared-constructs/src/contracts/**', 'infrastructure-repo/lambda/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'],
+              message:
+                'Code that runs outside CDK (the contracts, the trigger Lambda) is bundled into runtimes: ' +
+                'aws-cdk-lib, constructs and cdk-nag would add megabytes and a cold-start cost there. ' +
+                'Move what both sides need into shared-constructs/src/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

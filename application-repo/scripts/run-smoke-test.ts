@@ -3,16 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from './aws-cli';
+import { assumeRole, AwsCli, parseCliJson, runAwsCli } from './aws-cli';
 import {
   candidateRuns,
-  outputKeyPrefix,
+  lookUpReport,
   parseJobRuns,
-  parseObjectKeys,
-  parseRunReport,
   pollRun,
   ReportLookup,
-  reportedFileProblems,
+  reportProblems,
   runVerdict,
   smokeTestCsv,
   smokeTestFileStem,
@@ -41,21 +39,19 @@ export interface SmokeTestDeps {
 
 /**
  * Pipeline step after a stage deploys: upload a small CSV as the smoke-test role, wait for the Glue run the
- * trigger starts, then check that the run's report lists the file with every row written and that the Parquet
- * exists where the report says. Only what the smoke-test role allows: put under `incoming/smoke_test/`, follow
- * the job's runs, read reports, list and read `smoke_test/` in the output bucket.
+ * trigger starts, then check that the run's report (a run report of version 2) says the run succeeded, the file
+ * succeeded with every row written in a snapshot, and the data table's commit went through. Only what the
+ * smoke-test role allows: put under `incoming/smoke_test/`, follow the job's runs, read reports.
  */
 export async function runSmokeTest(deps: SmokeTestDeps): Promise<boolean> {
   const { aws, env, log } = deps;
   const region = requireEnv(env, STEP_ENV.stageRegion);
   const stageName = requireEnv(env, STEP_ENV.stageName);
   const inputBucket = requireEnv(env, STEP_ENV.inputBucket);
-  const outputBucket = requireEnv(env, STEP_ENV.outputBucket);
   const assetsBucket = requireEnv(env, STEP_ENV.assetsBucket);
   const jobName = requireEnv(env, STEP_ENV.glueJobName);
   const uploadPrefix = requireEnv(env, STEP_ENV.uploadPrefix);
   const manifestPrefix = requireEnv(env, STEP_ENV.manifestPrefix);
-  const outputPrefix = requireEnv(env, STEP_ENV.outputPrefix);
   const reportPrefix = requireEnv(env, STEP_ENV.reportPrefix);
   const waitSeconds = secondsFromEnv(env, STEP_ENV.waitSeconds, DEFAULT_SMOKE_WAIT_SECONDS);
   const pollSeconds = secondsFromEnv(env, STEP_ENV.pollSeconds, DEFAULT_POLL_SECONDS);
@@ -78,12 +74,8 @@ export async function runSmokeTest(deps: SmokeTestDeps): Promise<boolean> {
 
   const reports = new Map<string, ReportLookup>();
   const readReport = (runId: string): ReportLookup => {
-    try {
-      const uri = `s3://${assetsBucket}/${reportPrefix}${runId}.json`;
-      return { files: parseRunReport(cli(['s3', 'cp', uri, '-'], `s3 cp ${uri}`)) };
-    } catch (error) {
-      return { error: commandError(error) };
-    }
+    const uri = `s3://${assetsBucket}/${reportPrefix}${runId}.json`;
+    return lookUpReport(uri, () => aws(['s3', 'cp', uri, '-', '--region', region], stageEnv));
   };
   const verdict = await pollRun(
     () => {
@@ -97,28 +89,28 @@ export async function runSmokeTest(deps: SmokeTestDeps): Promise<boolean> {
         `s3://${assetsBucket}/${manifestPrefix}`,
       );
       for (const run of candidates) {
-        if (run.state === 'SUCCEEDED' && !reports.has(run.id)) reports.set(run.id, readReport(run.id));
+        // A report that could not be read is read again on the next poll; one that was read never changes.
+        const known = reports.get(run.id);
+        if (run.state === 'SUCCEEDED' && (!known || 'unreadable' in known)) {
+          reports.set(run.id, readReport(run.id));
+        }
       }
       return runVerdict(candidates, reports, sourceUri);
     },
     { timeoutMs: waitSeconds * 1000, intervalMs: pollSeconds * 1000, now: deps.now, sleep: deps.sleep, log },
   );
   if (verdict.status === 'failed') return fail(verdict.detail);
-  if (verdict.status !== 'succeeded') return fail('no verdict');
+  if (verdict.status !== 'reported') return fail('no verdict');
 
-  const problems = reportedFileProblems(verdict.file, outputBucket, outputPrefix);
-  if (problems.length > 0) return fail(`run ${verdict.runId}: ${problems.join('; ')}`);
-  const prefix = outputKeyPrefix(verdict.file, outputBucket, outputPrefix) ?? outputPrefix;
-  const keys = parseObjectKeys(
-    cli(['s3api', 'list-objects-v2', '--bucket', outputBucket, '--prefix', prefix], 's3api list-objects-v2'),
-  );
-  const parquet = keys.filter((k) => k.endsWith('.parquet'));
-  if (parquet.length === 0) {
-    return fail(`run ${verdict.runId} reported ${verdict.file.outputPath} but no Parquet file is there`);
+  const problems = reportProblems(verdict.report, verdict.file);
+  if (problems.length > 0) {
+    return fail(`run ${verdict.runId} (report ${verdict.reportUri}): ${problems.join('; ')}`);
   }
+  const { report, file: reported } = verdict;
   log(
-    `Smoke test of stage ${stageName} passed: run ${verdict.runId} wrote ${verdict.file.rowsWritten} rows to ` +
-      `${parquet.length} Parquet file(s) under s3://${outputBucket}/${prefix} (report ${reportPrefix}${verdict.runId}.json)`,
+    `Smoke test of stage ${stageName} passed: run ${verdict.runId} wrote ${reported.rowsWritten} rows of ` +
+      `${sourceUri} to ${report.database}.${report.table} in snapshot ${reported.snapshotId} ` +
+      `(report ${verdict.reportUri})`,
   );
   return true;
 }

@@ -1,4 +1,6 @@
-import { isRecord } from './aws-cli';
+import { parseRunReport, RunReport, RunReportFile } from '@glue-platform/shared-constructs/contracts';
+
+import { commandError, isRecord } from './aws-cli';
 
 /** Glue job-run states after which nothing changes. */
 const FINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMEOUT', 'ERROR', 'EXPIRED']);
@@ -16,23 +18,24 @@ export interface JobRunSummary {
   readonly errorMessage?: string;
 }
 
-/** One file of a run report (written by the job to `reports/<job name>/<run id>.json`). */
-export interface ReportedFile {
-  readonly sourceFile: string;
-  readonly status: string;
-  readonly rowsRead: number;
-  readonly rowsWritten: number;
-  readonly rowsQuarantined: number;
-  readonly outputPath?: string;
-  readonly reason?: string;
-}
-
-/** A run report, or why it could not be read. */
-export type ReportLookup = { readonly files: readonly ReportedFile[] } | { readonly error: string };
+/**
+ * A run report as the smoke test found it: parsed; not readable (yet: missing or denied); or there but not a run
+ * report of version 2, which waiting cannot fix.
+ */
+export type ReportLookup =
+  | { readonly uri: string; readonly report: RunReport }
+  | { readonly uri: string; readonly unreadable: string }
+  | { readonly uri: string; readonly invalid: string };
 
 export type RunVerdict =
   | { readonly status: 'waiting'; readonly detail: string }
-  | { readonly status: 'succeeded'; readonly runId: string; readonly file: ReportedFile }
+  | {
+      readonly status: 'reported';
+      readonly runId: string;
+      readonly reportUri: string;
+      readonly report: RunReport;
+      readonly file: RunReportFile;
+    }
   | { readonly status: 'failed'; readonly detail: string };
 
 /** Unique per attempt and sortable: `smoke-20261102T101500Z-1a2b3c4d`. */
@@ -53,7 +56,6 @@ export const smokeTestCsv = (stem: string): string =>
   ].join('\r\n');
 
 const timeOf = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
-const count = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
 
 /** Job runs from `aws glue get-job-runs` output; entries without an id, state or start time are skipped. */
 export function parseJobRuns(output: unknown): JobRunSummary[] {
@@ -76,35 +78,25 @@ export function parseJobRuns(output: unknown): JobRunSummary[] {
   });
 }
 
-/** The files of a run report; throws when the JSON is not a report. */
-export function parseRunReport(report: unknown): ReportedFile[] {
-  const files = isRecord(report) ? report.files : undefined;
-  if (!Array.isArray(files)) throw new Error('the run report has no "files" list');
-  return files.flatMap((file: unknown): ReportedFile[] => {
-    if (!isRecord(file) || typeof file.sourceFile !== 'string' || typeof file.status !== 'string') return [];
-    return [
-      {
-        sourceFile: file.sourceFile,
-        status: file.status,
-        rowsRead: count(file.rowsRead),
-        rowsWritten: count(file.rowsWritten),
-        rowsQuarantined: count(file.rowsQuarantined),
-        outputPath: typeof file.outputPath === 'string' ? file.outputPath : undefined,
-        reason: typeof file.reason === 'string' ? file.reason : undefined,
-      },
-    ];
-  });
-}
-
-/** Keys of `aws s3api list-objects-v2` output; no `Contents` means an empty prefix. */
-export function parseObjectKeys(output: unknown): string[] {
-  const contents = isRecord(output) ? output.Contents : undefined;
-  if (contents === undefined || contents === null) return [];
-  if (!Array.isArray(contents))
-    throw new Error('aws s3api list-objects-v2 returned a "Contents" that is not a list');
-  return contents.flatMap((entry: unknown) =>
-    isRecord(entry) && typeof entry.Key === 'string' ? [entry.Key] : [],
-  );
+/** The report at `uri`, fetched with `fetch` (which throws when the object cannot be read), validated. */
+export function lookUpReport(uri: string, fetch: () => string): ReportLookup {
+  let text: string;
+  try {
+    text = fetch();
+  } catch (error) {
+    return { uri, unreadable: commandError(error) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { uri, invalid: `Run report ${uri} is not JSON: ${(error as Error).message}` };
+  }
+  try {
+    return { uri, report: parseRunReport(json, uri) };
+  } catch (error) {
+    return { uri, invalid: (error as Error).message };
+  }
 }
 
 /**
@@ -123,20 +115,36 @@ export const candidateRuns = (
 
 /**
  * Where the smoke run stands, given the candidate runs and the reports read so far of those that succeeded.
- * Success is a succeeded run whose report lists the uploaded file; failure is every candidate ended and at
- * least one without success; anything else is waiting (the trigger may not have started the run yet).
+ * A succeeded run whose report lists the uploaded file decides (a duplicate run may list it as skipped, so an
+ * entry that succeeded wins); a report that is not a valid run report fails at once, since waiting cannot fix
+ * it; every candidate ended and one without success fails; anything else is waiting (the trigger may not have
+ * started the run yet).
  */
 export function runVerdict(
   candidates: readonly JobRunSummary[],
   reports: ReadonlyMap<string, ReportLookup>,
   sourceUri: string,
 ): RunVerdict {
-  for (const run of candidates.filter((r) => r.state === 'SUCCEEDED')) {
-    const report = reports.get(run.id);
-    const file =
-      report && 'files' in report ? report.files.find((f) => f.sourceFile === sourceUri) : undefined;
-    if (file) return { status: 'succeeded', runId: run.id, file };
+  const succeeded = candidates.filter((r) => r.state === 'SUCCEEDED');
+  for (const run of succeeded) {
+    const lookup = reports.get(run.id);
+    if (lookup && 'invalid' in lookup) {
+      return {
+        status: 'failed',
+        detail: `run ${run.id} wrote a report the smoke test cannot accept: ${lookup.invalid}`,
+      };
+    }
   }
+  const listings = succeeded.flatMap((run) => {
+    const lookup = reports.get(run.id);
+    if (!lookup || !('report' in lookup)) return [];
+    const { report, uri } = lookup;
+    return report.files
+      .filter((f) => f.sourceFile === sourceUri)
+      .map((file) => ({ status: 'reported' as const, runId: run.id, reportUri: uri, report, file }));
+  });
+  const listing = listings.find((l) => l.file.status === 'succeeded') ?? listings[0];
+  if (listing) return listing;
   const unfinished = candidates.filter((run) => !FINAL_STATES.has(run.state));
   if (unfinished.length > 0) {
     return { status: 'waiting', detail: unfinished.map((run) => `${run.id} is ${run.state}`).join(', ') };
@@ -150,22 +158,44 @@ export function runVerdict(
         .join('; '),
     };
   }
-  const unreadable = [...reports].flatMap(([id, r]) => ('error' in r ? [`report of ${id}: ${r.error}`] : []));
+  const unreadable = [...reports].flatMap(([id, r]) =>
+    'unreadable' in r ? [`report of ${id} (${r.uri}): ${r.unreadable}`] : [],
+  );
   return {
     status: 'waiting',
     detail: [`no finished run lists ${sourceUri} yet`, ...unreadable].join('; '),
   };
 }
 
-/** What is wrong with the uploaded file's outcome in the report; empty when every row was written. */
-export function reportedFileProblems(
-  file: ReportedFile,
-  outputBucket: string,
-  outputPrefix: string,
-): string[] {
+const failures = (report: RunReport): string[] => [
+  ...report.files.flatMap((f) =>
+    f.status === 'failed' ? [`${f.sourceFile} failed${f.reason ? `: ${f.reason}` : ''}`] : [],
+  ),
+  ...report.commits.flatMap((c) =>
+    c.status === 'failed'
+      ? [`the ${c.role} commit to ${c.table} failed${c.error ? `: ${c.error}` : ''}`]
+      : [],
+  ),
+];
+
+/**
+ * What is wrong with the run, as its report tells it, for the uploaded file; empty when the run succeeded and
+ * committed every row of the file to the data table. The layout of the table's files is Iceberg's business, so
+ * the report's snapshot and commit are the evidence, not a listing of the output bucket.
+ */
+export function reportProblems(report: RunReport, file: RunReportFile): string[] {
   const problems: string[] = [];
-  if (file.status !== 'succeeded')
-    problems.push(`the report says ${file.status}${file.reason ? `: ${file.reason}` : ''}`);
+  if (report.status !== 'succeeded') {
+    const why = failures(report);
+    problems.push(
+      `expected the run's status "succeeded", the report says "${report.status}"${why.length ? ` (${why.join('; ')})` : ''}`,
+    );
+  }
+  if (file.status !== 'succeeded') {
+    problems.push(
+      `expected the uploaded file's status "succeeded", the report says "${file.status}"${file.reason ? `: ${file.reason}` : ''}`,
+    );
+  }
   if (
     file.rowsRead !== SMOKE_TEST_ROWS ||
     file.rowsWritten !== SMOKE_TEST_ROWS ||
@@ -176,24 +206,19 @@ export function reportedFileProblems(
         `${file.rowsRead} read, ${file.rowsWritten} written, ${file.rowsQuarantined} quarantined`,
     );
   }
-  if (outputKeyPrefix(file, outputBucket, outputPrefix) === undefined) {
+  if (file.snapshotId === null) {
     problems.push(
-      `the report gives no output path under s3://${outputBucket}/${outputPrefix} (got ${file.outputPath})`,
+      "expected the snapshot that holds the uploaded file's rows, the report gives its snapshotId as null",
+    );
+  }
+  if (!report.commits.some((c) => c.role === 'data' && c.status === 'committed')) {
+    const found = report.commits.map((c) => `${c.role} ${c.status}`);
+    problems.push(
+      `expected a data commit with status "committed", ` +
+        (found.length ? `the report's commits are: ${found.join(', ')}` : 'the report has no commit'),
     );
   }
   return problems;
-}
-
-/** The key prefix of the file's Parquet output, when the report puts it where the smoke test may look. */
-export function outputKeyPrefix(
-  file: ReportedFile,
-  outputBucket: string,
-  outputPrefix: string,
-): string | undefined {
-  const root = `s3://${outputBucket}/`;
-  if (!file.outputPath?.startsWith(root)) return undefined;
-  const key = file.outputPath.slice(root.length);
-  return key.startsWith(outputPrefix) ? key : undefined;
 }
 
 export interface PollOptions {

@@ -13,6 +13,10 @@ export const STEP_ENV = {
   /** The stack to deploy first when exports are missing. */
   infrastructureStack: 'INFRASTRUCTURE_STACK',
   inputBucket: 'INPUT_BUCKET',
+  /**
+   * Set by the smoke-test step, read by no script since the job writes Iceberg tables: the smoke test trusts
+   * the run report's snapshot, not a listing of files whose layout is Iceberg's. Kept until the step drops it.
+   */
   outputBucket: 'OUTPUT_BUCKET',
   assetsBucket: 'ASSETS_BUCKET',
   glueJobName: 'GLUE_JOB_NAME',
@@ -20,7 +24,7 @@ export const STEP_ENV = {
   uploadPrefix: 'UPLOAD_PREFIX',
   /** Key prefix, in the assets bucket, of the manifests the trigger writes for the smoke-test dataset. */
   manifestPrefix: 'MANIFEST_PREFIX',
-  /** Key prefix of the Parquet output in the output bucket. */
+  /** Like `outputBucket`: set by the smoke-test step, no longer read. */
   outputPrefix: 'OUTPUT_PREFIX',
   /** Key prefix of the job's run reports in the assets bucket. */
   reportPrefix: 'REPORT_PREFIX',

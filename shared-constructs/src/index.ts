@@ -1,5 +1,6 @@
 export * from './compliance';
 export * from './config-loader';
+export * from './contracts';
 export * from './cdk-app';
 export * from './config-schema';
 export * from './export-contract';

@@ -1,10 +1,15 @@
+import { RunReport } from '@glue-platform/shared-constructs/contracts';
+
 import { AwsCli } from '../../scripts/aws-cli';
 import { runSmokeTest, SmokeTestDeps } from '../../scripts/run-smoke-test';
+
+import { failedCommitReport, SMOKE_SNAPSHOT_ID, smokeRunReport } from './smoke-run-report';
 
 const NOW = Date.parse('2026-11-02T10:00:00Z');
 const STARTED = '2026-11-02T10:02:00+00:00';
 const KEY = 'incoming/smoke_test/smoke-20261102T100000Z-0badcafe.csv';
-const OUTPUT_PATH = 's3://output/smoke_test/ingest_date=2026-11-02/source_id=sabc/';
+const SOURCE = `s3://input/${KEY}`;
+const REPORT_URI = 's3://assets/reports/glue-etl-dev-file-processor/jr_smoke.json';
 
 const env: NodeJS.ProcessEnv = {
   STAGE_NAME: 'dev',
@@ -12,12 +17,10 @@ const env: NodeJS.ProcessEnv = {
   STAGE_REGION: 'eu-west-1',
   STAGE_ROLE_ARN: 'arn:aws:iam::222222222222:role/glue-etl-dev-smoke-test',
   INPUT_BUCKET: 'input',
-  OUTPUT_BUCKET: 'output',
   ASSETS_BUCKET: 'assets',
   GLUE_JOB_NAME: 'glue-etl-dev-file-processor',
   UPLOAD_PREFIX: 'incoming/smoke_test/',
   MANIFEST_PREFIX: 'manifests/smoke_test/',
-  OUTPUT_PREFIX: 'smoke_test/',
   REPORT_PREFIX: 'reports/glue-etl-dev-file-processor/',
   WAIT_SECONDS: '60',
   POLL_SECONDS: '10',
@@ -26,15 +29,19 @@ const env: NodeJS.ProcessEnv = {
 interface World {
   /** Successive states of the run the trigger starts. */
   readonly runStates: readonly string[];
-  /** What the report says about the uploaded file. */
-  readonly rowsWritten?: number;
-  readonly reportMissing?: boolean;
-  readonly parquetKeys?: readonly string[];
+  /**
+   * Successive contents of the run's report object (the last one repeats); `undefined` means it is not there.
+   * @default the report of a run that wrote the uploaded file
+   */
+  readonly reports?: readonly (string | undefined)[];
 }
 
-/** A fake CLI for one stage: the upload, the run the trigger starts, its report and its output. */
+const asText = (report: RunReport): string => JSON.stringify(report);
+
+/** A fake CLI for one stage: the upload, the run the trigger starts and its report. */
 function fakeAws(world: World, calls: string[][]): AwsCli {
   let polls = 0;
+  let reads = 0;
   return (args) => {
     calls.push([...args]);
     switch (`${args[0]} ${args[1]}`) {
@@ -52,28 +59,15 @@ function fakeAws(world: World, calls: string[][]): AwsCli {
           ],
         });
       }
-      case 's3 cp':
-        if (
-          world.reportMissing ||
-          args[2] !== 's3://assets/reports/glue-etl-dev-file-processor/jr_smoke.json'
-        ) {
+      case 's3 cp': {
+        const contents = world.reports ?? [asText(smokeRunReport(SOURCE))];
+        const report = args[2] === REPORT_URI ? contents[Math.min(reads, contents.length - 1)] : undefined;
+        reads += 1;
+        if (report === undefined) {
           throw Object.assign(new Error('Command failed'), { stderr: 'An error occurred (404) NoSuchKey' });
         }
-        return JSON.stringify({
-          runId: 'jr_smoke',
-          files: [
-            {
-              sourceFile: `s3://input/${KEY}`,
-              status: 'succeeded',
-              rowsRead: 3,
-              rowsWritten: world.rowsWritten ?? 3,
-              rowsQuarantined: 3 - (world.rowsWritten ?? 3),
-              outputPath: OUTPUT_PATH,
-            },
-          ],
-        });
-      case 's3api list-objects-v2':
-        return JSON.stringify({ Contents: (world.parquetKeys ?? []).map((Key) => ({ Key })) });
+        return report;
+      }
       default:
         throw new Error(`unexpected command ${args.join(' ')}`);
     }
@@ -96,21 +90,18 @@ function deps(world: World, calls: string[][], lines: string[]): SmokeTestDeps {
   };
 }
 
-const parquet = ['smoke_test/ingest_date=2026-11-02/source_id=sabc/part-0.snappy.parquet'];
-
-test('the smoke test passes when the run wrote every row and the Parquet is where the report says', async () => {
+test('the smoke test passes when the report says the run committed every row of the file', async () => {
   const lines: string[] = [];
-  const world = { runStates: ['RUNNING', 'SUCCEEDED'], parquetKeys: parquet };
-  await expect(runSmokeTest(deps(world, [], lines))).resolves.toBe(true);
+  await expect(runSmokeTest(deps({ runStates: ['RUNNING', 'SUCCEEDED'] }, [], lines))).resolves.toBe(true);
   expect(lines.at(-1)).toBe(
-    'Smoke test of stage dev passed: run jr_smoke wrote 3 rows to 1 Parquet file(s) under ' +
-      's3://output/smoke_test/ingest_date=2026-11-02/source_id=sabc/ (report reports/glue-etl-dev-file-processor/jr_smoke.json)',
+    `Smoke test of stage dev passed: run jr_smoke wrote 3 rows of ${SOURCE} to glue_etl_dev.smoke_test in ` +
+      `snapshot ${SMOKE_SNAPSHOT_ID} (report ${REPORT_URI})`,
   );
 });
 
 test('the CSV is uploaded under the smoke-test prefix with a unique name, in the stage region', async () => {
   const calls: string[][] = [];
-  await runSmokeTest(deps({ runStates: ['SUCCEEDED'], parquetKeys: parquet }, calls, []));
+  await runSmokeTest(deps({ runStates: ['SUCCEEDED'] }, calls, []));
   expect(calls.find((args) => args[1] === 'put-object')).toEqual([
     's3api',
     'put-object',
@@ -125,16 +116,16 @@ test('the CSV is uploaded under the smoke-test prefix with a unique name, in the
   ]);
 });
 
-test('the Parquet is looked for under the partition the report names', async () => {
+test('the report is read from the assets bucket under the job, and no data file is listed', async () => {
   const calls: string[][] = [];
-  await runSmokeTest(deps({ runStates: ['SUCCEEDED'], parquetKeys: parquet }, calls, []));
-  const list = calls.find((args) => args[1] === 'list-objects-v2');
-  expect(list?.slice(2, 6)).toEqual([
-    '--bucket',
-    'output',
-    '--prefix',
-    'smoke_test/ingest_date=2026-11-02/source_id=sabc/',
-  ]);
+  await runSmokeTest(deps({ runStates: ['SUCCEEDED'] }, calls, []));
+  expect({
+    report: calls.find((args) => args[0] === 's3' && args[1] === 'cp'),
+    commands: [...new Set(calls.map((args) => `${args[0]} ${args[1]}`))],
+  }).toEqual({
+    report: ['s3', 'cp', REPORT_URI, '-', '--region', 'eu-west-1'],
+    commands: ['sts assume-role', 's3api put-object', 'glue get-job-runs', 's3 cp'],
+  });
 });
 
 test('a failed run fails the smoke test with its state', async () => {
@@ -153,29 +144,82 @@ test('a run that never finishes fails the smoke test after the bounded wait', as
 
 test('a succeeded run without a report fails the smoke test after the wait, naming the missing report', async () => {
   const lines: string[] = [];
-  const world = { runStates: ['SUCCEEDED'], reportMissing: true, parquetKeys: parquet };
+  const world = { runStates: ['SUCCEEDED'], reports: [undefined] };
   await expect(runSmokeTest(deps(world, [], lines))).resolves.toBe(false);
-  expect(lines.at(-1)).toMatch(
-    /gave up after 60 s: no finished run lists .* yet; report of jr_smoke: .*NoSuchKey$/,
+  expect(lines.at(-1)).toBe(
+    `Smoke test of stage dev failed: gave up after 60 s: no finished run lists ${SOURCE} yet; ` +
+      `report of jr_smoke (${REPORT_URI}): An error occurred (404) NoSuchKey`,
+  );
+});
+
+test('a report that is not there at first is read again on the next poll', async () => {
+  const calls: string[][] = [];
+  const world = { runStates: ['SUCCEEDED'], reports: [undefined, asText(smokeRunReport(SOURCE))] };
+  await expect(runSmokeTest(deps(world, calls, []))).resolves.toBe(true);
+  expect(calls.filter((args) => args[1] === 'cp')).toHaveLength(2);
+});
+
+test('a report of a failed commit fails the smoke test, saying what was expected and where the report is', async () => {
+  const lines: string[] = [];
+  const world = { runStates: ['SUCCEEDED'], reports: [asText(failedCommitReport(SOURCE))] };
+  await expect(runSmokeTest(deps(world, [], lines))).resolves.toBe(false);
+  expect(lines.at(-1)).toBe(
+    `Smoke test of stage dev failed: run jr_smoke (report ${REPORT_URI}): ` +
+      'expected the run\'s status "succeeded", the report says "failed" ' +
+      '(the data commit to smoke_test failed: CommitFailedException: base metadata location changed); ' +
+      "expected the snapshot that holds the uploaded file's rows, the report gives its snapshotId as null; " +
+      'expected a data commit with status "committed", the report\'s commits are: data failed, quarantine unchanged',
   );
 });
 
 test('a run that quarantined rows of the smoke file fails the smoke test', async () => {
   const lines: string[] = [];
-  const world = { runStates: ['SUCCEEDED'], rowsWritten: 2, parquetKeys: parquet };
+  const report = smokeRunReport(SOURCE);
+  report.files[0] = {
+    ...report.files[0],
+    rowsWritten: 2,
+    rowsQuarantined: 1,
+    reason: 'amount: not a decimal',
+  };
+  report.totals = { ...report.totals, rowsWritten: 2, rowsQuarantined: 1 };
+  report.quarantineRatio = 1 / 3;
+  const world = { runStates: ['SUCCEEDED'], reports: [asText(report)] };
   await expect(runSmokeTest(deps(world, [], lines))).resolves.toBe(false);
   expect(lines.at(-1)).toBe(
-    'Smoke test of stage dev failed: run jr_smoke: expected 3 rows read and written and none quarantined, ' +
-      'the report says 3 read, 2 written, 1 quarantined',
+    `Smoke test of stage dev failed: run jr_smoke (report ${REPORT_URI}): ` +
+      'expected 3 rows read and written and none quarantined, the report says 3 read, 2 written, 1 quarantined',
   );
 });
 
-test('a report without Parquet behind it fails the smoke test', async () => {
+test('a report that fails schema validation fails the smoke test at once, listing its problems', async () => {
   const lines: string[] = [];
-  await expect(runSmokeTest(deps({ runStates: ['SUCCEEDED'], parquetKeys: [] }, [], lines))).resolves.toBe(
-    false,
-  );
+  const calls: string[][] = [];
+  const report = smokeRunReport(SOURCE);
+  const world = {
+    runStates: ['SUCCEEDED'],
+    reports: [
+      JSON.stringify({ ...report, totals: { ...report.totals, rowsWritten: 4 }, outputPath: 's3://o/' }),
+    ],
+  };
+  await expect(runSmokeTest(deps(world, calls, lines))).resolves.toBe(false);
   expect(lines.at(-1)).toBe(
-    `Smoke test of stage dev failed: run jr_smoke reported ${OUTPUT_PATH} but no Parquet file is there`,
+    [
+      `Smoke test of stage dev failed: run jr_smoke wrote a report the smoke test cannot accept: ` +
+        `Invalid run report ${REPORT_URI}: 2 problem(s)`,
+      `  - outputPath: got "s3://o/"; no key "outputPath" (a typo, or a field of another version?); ` +
+        'allowed keys here: reportVersion, jobName, runId, manifestId, dataset, database, table, quarantineTable, ' +
+        'status, processedAt, seconds, totals, quarantineRatio, quarantineRatioThreshold, commits, files',
+      '  - totals.rowsWritten: got 4; expected 3, the sum of files[].rowsWritten',
+    ].join('\n'),
+  );
+  expect(calls.filter((args) => args[1] === 'get-job-runs')).toHaveLength(1);
+});
+
+test('a report that is not JSON fails the smoke test at once, naming where it is', async () => {
+  const lines: string[] = [];
+  const world = { runStates: ['SUCCEEDED'], reports: ['{"reportVersion": 2,'] };
+  await expect(runSmokeTest(deps(world, [], lines))).resolves.toBe(false);
+  expect(lines.at(-1)).toContain(
+    `failed: run jr_smoke wrote a report the smoke test cannot accept: Run report ${REPORT_URI} is not JSON: `,
   );
 });
