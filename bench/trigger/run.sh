@@ -9,7 +9,8 @@
 #  - the handler's module load time as a ratio to loading an empty module (fresh node processes, median);
 #  - throughput in records per second in-process with mocked AWS clients, as a ratio to only JSON-parsing the
 #    same message bodies;
-#  - how many Glue runs the 2,500-upload burst across 3 datasets starts.
+#  - how many Glue runs the 2,500-upload burst across 3 datasets starts, with small files (the object cap, 1000,
+#    is not reached: one run per dataset) and with 100 MiB files (the byte cap, 20 GiB, splits each dataset).
 # Usage: bash bench/trigger/run.sh [repetitions]   (default 15)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -35,7 +35,7 @@ sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [
 
 const DATASETS = ['sales', 'stock', 'returns'];
 
-const records = (count: number): SQSRecord[] =>
+const records = (count: number, size = 1024): SQSRecord[] =>
   Array.from({ length: count }, (_, index) => ({
     messageId: `m-${index}`,
     receiptHandle: `r-${index}`,
@@ -51,7 +51,7 @@ const records = (count: number): SQSRecord[] =>
             bucket: { name: 'glue-platform-dev-input-222222222222-eu-west-1' },
             object: {
               key: `incoming/${DATASETS[index % DATASETS.length]}/2026/upload+${index}.csv`,
-              size: 1024,
+              size,
               eTag: `${index}`.padStart(32, '0'),
               versionId: `v${index}`,
             },
@@ -109,6 +109,15 @@ const main = async (): Promise<void> => {
     `2,500 uploads across ${DATASETS.length} datasets in one batch: ` +
       `${glue.commandCalls(StartJobRunCommand).length} Glue runs started, ` +
       `${response.batchItemFailures.length} messages failed\n`,
+  );
+
+  // The same burst of 100 MiB files: the byte cap (20 GiB unless MAX_BYTES_PER_MANIFEST says otherwise) splits it.
+  glue.resetHistory();
+  const large = await handler({ Records: records(2500, 100 * 1024 ** 2) }, context);
+  report.write(
+    `2,500 uploads of 100 MiB across ${DATASETS.length} datasets in one batch: ` +
+      `${glue.commandCalls(StartJobRunCommand).length} Glue runs started, ` +
+      `${large.batchItemFailures.length} messages failed\n`,
   );
 };
 

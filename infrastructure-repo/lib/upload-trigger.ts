@@ -25,6 +25,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
 
+import {
+  DEFAULT_MAX_BYTES_PER_MANIFEST,
+  DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+} from '../lambda/src/trigger-config';
+
 import { s3BucketArn } from './private/arns';
 import { triggerLogGroupName } from './roles/trigger-function-role';
 
@@ -49,6 +54,17 @@ export interface UploadTriggerProps {
   readonly batchSize?: number;
   /** Receives before a message goes to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
+  /**
+   * Most objects in one manifest (one Glue run); a dataset with more in one batch is split over several runs.
+   * @default 1000 (DEFAULT_MAX_OBJECTS_PER_MANIFEST)
+   */
+  readonly maxObjectsPerManifest?: number;
+  /**
+   * Most bytes of CSV in one manifest (one Glue run), so that a run fits the job's timeout on its workers; raise
+   * it with the job's workers or timeout. An upload larger than this still gets a run of its own.
+   * @default 20 GiB (DEFAULT_MAX_BYTES_PER_MANIFEST), sized for file_processor's 10 G.1X workers and 2 hours
+   */
+  readonly maxBytesPerManifest?: number;
 }
 
 /** S3 key suffixes that reach the queue. S3 filters are case-sensitive, so both common spellings are listed. */
@@ -78,6 +94,14 @@ export class UploadTrigger extends Construct {
     const { ctx, key } = props;
     const timeout = props.timeout ?? Duration.minutes(2);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
+    const maxObjectsPerManifest = this.positiveWholeNumber(
+      'maxObjectsPerManifest',
+      props.maxObjectsPerManifest ?? DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+    );
+    const maxBytesPerManifest = this.positiveWholeNumber(
+      'maxBytesPerManifest',
+      props.maxBytesPerManifest ?? DEFAULT_MAX_BYTES_PER_MANIFEST,
+    );
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: triggerDeadLetterQueueName(ctx),
@@ -135,6 +159,8 @@ export class UploadTrigger extends Construct {
         GLUE_JOB_NAME: glueJobName(ctx, DEFAULT_JOB_ID),
         POWERTOOLS_SERVICE_NAME: 'upload-trigger',
         POWERTOOLS_METRICS_NAMESPACE: `${ctx.project}/${ctx.stage}/trigger`,
+        MAX_OBJECTS_PER_MANIFEST: String(maxObjectsPerManifest),
+        MAX_BYTES_PER_MANIFEST: String(maxBytesPerManifest),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -178,6 +204,14 @@ export class UploadTrigger extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.errorAlarm.addAlarmAction(notify);
+  }
+
+  /** Fails the synth rather than the function's cold start, which would send every upload to the DLQ. */
+  private positiveWholeNumber(prop: string, value: number): number {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new Error(`${this.node.path}: ${prop} is ${value}; expected a whole number of at least 1`);
+    }
+    return value;
   }
 
   /** One queue configuration per suffix on the bucket's own `NotificationConfiguration`. */

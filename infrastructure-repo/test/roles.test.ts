@@ -123,6 +123,52 @@ describe('the Glue job role', () => {
   });
 });
 
+describe("the Glue job role's Data Catalog access", () => {
+  const glueStatements = () =>
+    statementsOf(glueJobRoleName(ctx)).filter((s) => s.Action.some((a) => a.startsWith('glue:')));
+
+  test("its catalog actions are exactly the five Iceberg's GlueCatalog calls, with no partition or delete action", () => {
+    const granted = glueStatements().flatMap((s) => s.Action);
+
+    expect([...granted].sort()).toEqual([
+      'glue:CreateTable',
+      'glue:GetDatabase',
+      'glue:GetTable',
+      'glue:GetTables',
+      'glue:UpdateTable',
+    ]);
+    expect([...granted].sort()).toEqual([...GLUE_CATALOG_ACTIONS].sort());
+  });
+
+  test("they apply only to this stage's catalog, its database and that database's tables", () => {
+    const db = glueDatabaseName(ctx);
+
+    expect(glueStatements().map((s) => s.Resource)).toEqual([
+      [glue('catalog'), glue(`database/${db}`), glue(`table/${db}/*`)],
+    ]);
+  });
+});
+
+describe("the Glue job role's access to the output bucket (the Iceberg warehouse)", () => {
+  const grantsOn = (resource: string): string[] =>
+    statementsOf(glueJobRoleName(ctx))
+      .filter((s) => s.Resource.includes(resource))
+      .flatMap((s) => s.Action);
+
+  test('its objects allow what S3FileIO does: read, write, delete and abort a multipart upload', () => {
+    expect(grantsOn(s3(outputBucketName(ctx), '/*')).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+  });
+
+  test('the bucket itself may be listed, to find orphan files', () => {
+    expect(grantsOn(s3(outputBucketName(ctx)))).toContain('s3:ListBucket');
+  });
+});
+
 describe('the trigger function role', () => {
   test('only Lambda can assume it', () => {
     expect(trustOf(triggerFunctionRoleName(ctx))).toEqual([

@@ -6,9 +6,20 @@ import {
   triggerFunctionName,
   triggerQueueName,
 } from '@glue-platform/shared-constructs';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 
+import {
+  DEFAULT_MAX_BYTES_PER_MANIFEST,
+  DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+  readTriggerConfig,
+} from '../lambda/src/trigger-config';
 import { DataPlatformStack } from '../lib/data-platform-stack';
+import { UploadTrigger, UploadTriggerProps } from '../lib/upload-trigger';
 
 import { buildInfrastructure, logicalIdOf } from './support/infrastructure-app';
 
@@ -135,13 +146,15 @@ describe('the trigger function', () => {
     });
   });
 
-  test('gets the assets bucket, the job name and the Powertools settings from its environment', () => {
+  test('gets the assets bucket, the job name, the manifest caps and the Powertools settings from its environment', () => {
     expect(resourceOf(stack.trigger.function).Properties.Environment).toEqual({
       Variables: {
         ASSETS_BUCKET_NAME: assetsBucketName(ctx),
         GLUE_JOB_NAME: 'glue-etl-dev-file-processor',
         POWERTOOLS_SERVICE_NAME: 'upload-trigger',
         POWERTOOLS_METRICS_NAMESPACE: 'glue-etl/dev/trigger',
+        MAX_OBJECTS_PER_MANIFEST: '1000',
+        MAX_BYTES_PER_MANIFEST: '21474836480',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -164,6 +177,65 @@ describe('the trigger function', () => {
       BatchSize: 5000,
       MaximumBatchingWindowInSeconds: 60,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('the manifest caps', () => {
+  /** An UploadTrigger alone in a stack, with the given props. */
+  const triggerWith = (props: Partial<UploadTriggerProps>): Template => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const alone = new Stack(app, 'Alone', { env: { account: ctx.account, region: ctx.region } });
+    new UploadTrigger(alone, 'UploadTrigger', {
+      ctx,
+      key: new kms.Key(alone, 'Key'),
+      inputBucket: new s3.Bucket(alone, 'Input'),
+      alarmTopic: new sns.Topic(alone, 'Alarms'),
+      role: new iam.Role(alone, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
+      retainData: false,
+      ...props,
+    });
+    return Template.fromStack(alone);
+  };
+  const capsOf = (built: Template): unknown => {
+    const [fn] = Object.values(built.findResources('AWS::Lambda::Function'));
+    const variables = (fn?.Properties as { Environment: { Variables: Record<string, string> } }).Environment
+      .Variables;
+    return [variables.MAX_OBJECTS_PER_MANIFEST, variables.MAX_BYTES_PER_MANIFEST];
+  };
+
+  test('left out, the caps are the trigger defaults: 1000 objects and 20 GiB', () => {
+    expect(capsOf(triggerWith({}))).toEqual([
+      String(DEFAULT_MAX_OBJECTS_PER_MANIFEST),
+      String(DEFAULT_MAX_BYTES_PER_MANIFEST),
+    ]);
+    expect(DEFAULT_MAX_BYTES_PER_MANIFEST).toBe(20 * 1024 ** 3);
+  });
+
+  test('a stage whose job has more workers can raise both caps', () => {
+    expect(
+      capsOf(triggerWith({ maxObjectsPerManifest: 5000, maxBytesPerManifest: 100 * 1024 ** 3 })),
+    ).toEqual(['5000', '107374182400']);
+  });
+
+  test.each([
+    ['maxBytesPerManifest', 0],
+    ['maxBytesPerManifest', 1.5],
+    ['maxBytesPerManifest', Number.POSITIVE_INFINITY],
+    ['maxObjectsPerManifest', -1],
+  ])('a %s of %s fails the synth naming the prop and what is expected', (prop, value) => {
+    expect(() => triggerWith({ [prop]: value })).toThrow(
+      `Alone/UploadTrigger: ${prop} is ${value}; expected a whole number of at least 1`,
+    );
+  });
+
+  test('the caps the stack passes are ones the function accepts at cold start', () => {
+    const variables = resourceOf(stack.trigger.function).Properties.Environment as {
+      Variables: Record<string, string>;
+    };
+    expect(readTriggerConfig(variables.Variables)).toMatchObject({
+      maxObjectsPerManifest: DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+      maxBytesPerManifest: DEFAULT_MAX_BYTES_PER_MANIFEST,
     });
   });
 });

@@ -17,7 +17,12 @@ export interface Chunk {
   readonly table: string;
   readonly messageIds: readonly string[];
   readonly objects: readonly ManifestObject[];
-  /** True when one group of linked messages alone exceeds the cap (it is never split, see planChunks). */
+  /** Sum of the objects' sizes. */
+  readonly bytes: number;
+  /**
+   * True when one group of linked messages alone exceeds a cap, by objects or by bytes (it is never split, see
+   * planChunks); a single object larger than the byte cap is the usual case.
+   */
   readonly oversized: boolean;
 }
 
@@ -97,13 +102,22 @@ const linkedGroups = (works: readonly MessageWork[]): { groups: LinkedGroup[]; d
   return { groups: [...byRoot.values()], duplicates };
 };
 
+const sizeOf = (objects: readonly ManifestObject[]): number =>
+  objects.reduce((total, object) => total + object.size, 0);
+
 /**
- * Micro-batching: one chunk per dataset, split when it would exceed `maxObjectsPerManifest`. Splits fall only
- * between groups of linked messages; a single group larger than the cap (a hand-made message with thousands of
- * records) becomes one oversized chunk rather than be split, because splitting it could start one run and fail
- * the other, and the retried message would hand its first half to a second run.
+ * Micro-batching: one chunk per dataset, split when the next group of linked messages would take it over
+ * `maxObjectsPerManifest` objects or `maxBytesPerManifest` bytes (the byte cap keeps a run within its job's
+ * timeout; see DEFAULT_MAX_BYTES_PER_MANIFEST). Splits fall only between groups of linked messages; a single
+ * group over either cap (an object larger than the byte cap, or a hand-made message with thousands of records)
+ * becomes one oversized chunk of its own rather than be split or dropped, because splitting it could start one
+ * run and fail the other, and the retried message would hand its first half to a second run.
  */
-export const planChunks = (works: readonly MessageWork[], maxObjectsPerManifest: number): ChunkPlan => {
+export const planChunks = (
+  works: readonly MessageWork[],
+  maxObjectsPerManifest: number,
+  maxBytesPerManifest: number = Number.POSITIVE_INFINITY,
+): ChunkPlan => {
   const byDataset = new Map<string, MessageWork[]>();
   for (const work of works) {
     const list = byDataset.get(work.dataset) ?? [];
@@ -118,16 +132,24 @@ export const planChunks = (works: readonly MessageWork[], maxObjectsPerManifest:
     const table = datasetTableName(dataset);
     let messageIds: string[] = [];
     let objects: ManifestObject[] = [];
+    let bytes = 0;
     const flush = (): void => {
       if (messageIds.length === 0) return;
-      chunks.push({ dataset, table, messageIds, objects, oversized: objects.length > maxObjectsPerManifest });
+      const oversized = objects.length > maxObjectsPerManifest || bytes > maxBytesPerManifest;
+      chunks.push({ dataset, table, messageIds, objects, bytes, oversized });
       messageIds = [];
       objects = [];
+      bytes = 0;
     };
     for (const group of groups) {
-      if (objects.length > 0 && objects.length + group.objects.length > maxObjectsPerManifest) flush();
+      const groupBytes = sizeOf(group.objects);
+      const overCap =
+        objects.length + group.objects.length > maxObjectsPerManifest ||
+        bytes + groupBytes > maxBytesPerManifest;
+      if (objects.length > 0 && overCap) flush();
       messageIds.push(...group.messageIds);
       objects.push(...group.objects);
+      bytes += groupBytes;
     }
     flush();
   }

@@ -179,11 +179,17 @@ const runChunk = async (
   }
   if (chunk.oversized) {
     counts.OversizedMessages += 1;
-    logger.warn('messages linked by shared objects exceed the manifest cap; kept in one manifest', {
-      manifestKey: key,
-      objects: chunk.objects.length,
-      cap: config.maxObjectsPerManifest,
-    });
+    logger.warn(
+      'a message (or messages linked by shared objects) exceeds a manifest cap; kept in one manifest',
+      {
+        manifestKey: key,
+        objects: chunk.objects.length,
+        cap: config.maxObjectsPerManifest,
+        bytes: chunk.bytes,
+        byteCap: config.maxBytesPerManifest,
+        messageIds: chunk.messageIds,
+      },
+    );
   }
   try {
     await beforeDeadline(deadline, (signal) =>
@@ -293,7 +299,7 @@ export const processBatch = async (records: readonly SQSRecord[], deps: BatchDep
   counts.MessagesReceived = records.length;
   const failures = new Map<string, Failure>();
   const works = readMessages(records, counts, failures);
-  const plan = planChunks(works, deps.config.maxObjectsPerManifest);
+  const plan = planChunks(works, deps.config.maxObjectsPerManifest, deps.config.maxBytesPerManifest);
   counts.DuplicateObjectsDropped = plan.duplicatesDropped;
 
   const runs: StartedRun[] = [];

@@ -6,34 +6,77 @@ export interface TriggerConfig {
   readonly glueJobName: string;
   /** Cap on objects per manifest; a dataset with more objects in one batch is split over several runs. */
   readonly maxObjectsPerManifest: number;
+  /** Cap on the summed object sizes of a manifest, in bytes; a dataset with more is split over several runs. */
+  readonly maxBytesPerManifest: number;
 }
 
 export const DEFAULT_MAX_OBJECTS_PER_MANIFEST = 1000;
 
-const required = (env: NodeJS.ProcessEnv, name: string, what: string): string => {
+/**
+ * 20 GiB, so that one run fits the file_processor job's 2-hour timeout on its 10 G.1X workers with a wide
+ * margin. 10 workers are 1 driver and 9 executors of 4 vCPUs: 36 tasks at once. At a pessimistic 2 MiB/s per
+ * task to parse, validate and write CSV, one pass over 20 GiB takes 20,480 MiB / (36 x 2 MiB/s) = 284 s. Even
+ * if every byte were read twice and skew left only a quarter of the tasks busy: 284 s x 2 x 4 = 38 minutes,
+ * under a third of the timeout. A stage that gives the job more workers or time can raise the cap with them.
+ */
+export const DEFAULT_MAX_BYTES_PER_MANIFEST = 20 * 1024 ** 3;
+
+const required = (env: NodeJS.ProcessEnv, name: string, what: string, problems: string[]): string => {
   const value = env[name]?.trim();
-  if (!value) {
-    throw new Error(
-      `Trigger configuration: environment variable ${name} is missing or empty; expected ${what}.`,
-    );
+  if (!value) problems.push(`environment variable ${name} is missing or empty; expected ${what}`);
+  return value ?? '';
+};
+
+/** A cap from the environment: unset means the default, anything else must be a whole number of at least 1. */
+const cap = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  what: string,
+  fallback: string,
+  defaultValue: number,
+  problems: string[],
+): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return defaultValue;
+  const value = Number(raw);
+  // A safe integer, because a byte count above 2^53 would be rounded and the cap silently moved.
+  if (!Number.isSafeInteger(value) || value < 1) {
+    problems.push(`${name} is "${raw}"; expected ${what} of at least 1 (or leave it unset for ${fallback})`);
   }
   return value;
 };
 
-/** Throws one error naming the variable that is missing or malformed and what it should hold. */
+/** Throws one error naming every variable that is missing or malformed and what it should hold. */
 export const readTriggerConfig = (env: NodeJS.ProcessEnv): TriggerConfig => {
-  const assetsBucketName = required(env, 'ASSETS_BUCKET_NAME', 'the name of the stage assets bucket');
-  const glueJobName = required(env, 'GLUE_JOB_NAME', 'the name of the Glue job to start');
+  const problems: string[] = [];
+  const assetsBucketName = required(
+    env,
+    'ASSETS_BUCKET_NAME',
+    'the name of the stage assets bucket',
+    problems,
+  );
+  const glueJobName = required(env, 'GLUE_JOB_NAME', 'the name of the Glue job to start', problems);
   // Without these Powertools would log as "service_undefined" and put metrics where no alarm looks.
-  required(env, 'POWERTOOLS_SERVICE_NAME', 'the service name on every log line and metric');
-  required(env, 'POWERTOOLS_METRICS_NAMESPACE', 'the CloudWatch namespace of the trigger metrics');
-  const rawCap = env.MAX_OBJECTS_PER_MANIFEST?.trim();
-  const maxObjectsPerManifest = rawCap ? Number(rawCap) : DEFAULT_MAX_OBJECTS_PER_MANIFEST;
-  if (!Number.isInteger(maxObjectsPerManifest) || maxObjectsPerManifest < 1) {
-    throw new Error(
-      `Trigger configuration: MAX_OBJECTS_PER_MANIFEST is "${rawCap}"; expected a whole number of at least 1 ` +
-        `(or leave it unset for ${DEFAULT_MAX_OBJECTS_PER_MANIFEST}).`,
-    );
+  required(env, 'POWERTOOLS_SERVICE_NAME', 'the service name on every log line and metric', problems);
+  required(env, 'POWERTOOLS_METRICS_NAMESPACE', 'the CloudWatch namespace of the trigger metrics', problems);
+  const maxObjectsPerManifest = cap(
+    env,
+    'MAX_OBJECTS_PER_MANIFEST',
+    'a whole number',
+    String(DEFAULT_MAX_OBJECTS_PER_MANIFEST),
+    DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+    problems,
+  );
+  const maxBytesPerManifest = cap(
+    env,
+    'MAX_BYTES_PER_MANIFEST',
+    'a whole number of bytes',
+    `${DEFAULT_MAX_BYTES_PER_MANIFEST}, 20 GiB`,
+    DEFAULT_MAX_BYTES_PER_MANIFEST,
+    problems,
+  );
+  if (problems.length > 0) {
+    throw new Error(`Trigger configuration: ${problems.join('; ')}.`);
   }
-  return { assetsBucketName, glueJobName, maxObjectsPerManifest };
+  return { assetsBucketName, glueJobName, maxObjectsPerManifest, maxBytesPerManifest };
 };

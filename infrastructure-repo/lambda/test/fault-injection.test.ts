@@ -38,6 +38,11 @@ const SEED = 20261123;
 const OBJECTS = 3000;
 const DATASETS = ['sales', 'stock', 'Returns-EU', 'web.events', 'crm', 'hr'];
 const MAX_RECEIVE_COUNT = 5;
+/** Caps small enough that both bind: ten objects of a thousand-odd bytes each pass the byte cap. */
+const MAX_OBJECTS = 10;
+const MAX_BYTES = 12_000;
+/** Every fiftieth upload is larger than the byte cap on its own. */
+const HUGE_SIZE = 40_000;
 /** Real milliseconds an invocation may take, and the limits of DEFAULT_TIME_LIMITS scaled down to fit. */
 const INVOCATION_BUDGET_MS = 600;
 const SHORT_INVOCATION_MS = 250;
@@ -81,7 +86,7 @@ const simulate = async (seed: number): Promise<Outcome> => {
     key: `incoming/${DATASETS[index % DATASETS.length]}/2026/file ${index} +été.csv`,
     versionId: index % 10 === 0 ? undefined : `v${index}`,
     eTag: `${index}`.padStart(32, '0'),
-    size: index,
+    size: index % 50 === 7 ? HUGE_SIZE : index,
   });
   const toObject = (spec: ObjectSpec): ManifestObject => ({
     bucket: INPUT_BUCKET,
@@ -197,7 +202,12 @@ const simulate = async (seed: number): Promise<Outcome> => {
   let invocationEnd = 0;
   let killedInvocations = 0;
   const deps = testDeps({
-    config: { assetsBucketName: ASSETS_BUCKET, glueJobName: 'job', maxObjectsPerManifest: 10 },
+    config: {
+      assetsBucketName: ASSETS_BUCKET,
+      glueJobName: 'job',
+      maxObjectsPerManifest: MAX_OBJECTS,
+      maxBytesPerManifest: MAX_BYTES,
+    },
     now: () => new Date(Date.UTC(2026, 10, 23) + queue.clock * 1000),
     newManifestId: () => `m${(manifestNumber += 1)}`,
     remainingTimeMs: () => invocationEnd - Date.now(),
@@ -251,6 +261,8 @@ describe('fault injection (seeded)', () => {
   });
 
   const runsOf = (identity: string) => outcome.runs.filter((run) => run.identities.includes(identity));
+  const bytesOf = (identities: readonly string[]) =>
+    identities.reduce((total, identity) => total + (outcome.universe.objects.get(identity)?.size ?? 0), 0);
   const inDlq = (identity: string) =>
     (outcome.universe.carriers.get(identity) ?? []).some((messageId) => outcome.deadLetters.has(messageId));
 
@@ -259,6 +271,43 @@ describe('fault injection (seeded)', () => {
     expect(outcome.runs.length).toBeGreaterThan(50);
     expect(outcome.deadLetters.size).toBeGreaterThan(outcome.universe.hopeless.size);
     expect(outcome.queueLeft).toBe(0);
+  });
+
+  test('the byte cap split chunks and a single object over it still started a run of its own', () => {
+    const huge = [...outcome.universe.objects].filter(([, object]) => object.size > MAX_BYTES);
+    const aloneInARun = huge.filter(([identity]) =>
+      outcome.runs.some((run) => run.identities.length === 1 && run.identities[0] === identity),
+    );
+    // A message carries at most four objects, so a chunk closed by the object cap holds at least seven; one with
+    // fewer that is followed by another chunk of its dataset in the same invocation was closed by the byte cap.
+    const datasetOf = (run: Outcome['runs'][number]) =>
+      outcome.universe.objects.get(run.identities[0] ?? '')?.key.split('/')[1];
+    const splitByBytes = outcome.runs.filter(
+      (run, index) =>
+        run.identities.length <= MAX_OBJECTS - 4 &&
+        outcome.runs
+          .slice(index + 1)
+          .some((later) => later.invocation === run.invocation && datasetOf(later) === datasetOf(run)),
+    );
+
+    expect(huge.length).toBeGreaterThan(10);
+    expect(aloneInARun.length).toBeGreaterThan(10);
+    expect(splitByBytes.length).toBeGreaterThan(10);
+  });
+
+  test('no run exceeds either cap unless all its objects came in one message', () => {
+    const overCap = outcome.runs.filter(
+      (run) => run.identities.length > MAX_OBJECTS || bytesOf(run.identities) > MAX_BYTES,
+    );
+    const unexplained = overCap.filter((run) => {
+      const [first, ...rest] = run.identities.map(
+        (identity) => new Set(outcome.universe.carriers.get(identity) ?? []),
+      );
+      return ![...(first ?? [])].some((messageId) => rest.every((carriers) => carriers.has(messageId)));
+    });
+
+    expect(overCap.length).toBeGreaterThan(0);
+    expect(unexplained).toEqual([]);
   });
 
   test('calls hung until the timeout were abandoned in time: no invocation was killed', () => {

@@ -103,6 +103,51 @@ describe('micro-batching', () => {
     ]);
   });
 
+  test('with a byte cap the burst is split by the sizes the notifications report', async () => {
+    const specs = [400, 400, 400, 300, 900].map((size, index) => ({
+      key: `incoming/sales/upload ${index}.csv`,
+      versionId: `v${index}`,
+      size,
+    }));
+    const deps = testDeps();
+
+    const result = await processBatch(oneMessagePerObject(specs), {
+      ...deps,
+      config: { ...deps.config, maxBytesPerManifest: 1000 },
+    });
+
+    expect(result.runs.map((run) => run.manifest.objects.map((item) => item.size))).toEqual([
+      [400, 400],
+      [400, 300],
+      [900],
+    ]);
+    expect(result.response.batchItemFailures).toEqual([]);
+  });
+
+  test('an upload larger than the byte cap starts a run of its own, counted and logged as oversized', async () => {
+    const specs = [
+      { key: 'incoming/sales/small.csv', versionId: 'v1', size: 10 },
+      { key: 'incoming/sales/huge.csv', versionId: 'v2', size: 30 * 1024 ** 3 },
+    ];
+    const deps = testDeps();
+
+    const result = await processBatch(oneMessagePerObject(specs), deps);
+
+    expect(result.runs.map((run) => run.manifest.objects.map((item) => item.key))).toEqual([
+      ['incoming/sales/small.csv'],
+      ['incoming/sales/huge.csv'],
+    ]);
+    expect(result.counts.OversizedMessages).toBe(1);
+    expect(logs.warn).toHaveBeenCalledWith(
+      expect.stringContaining('exceeds a manifest cap'),
+      expect.objectContaining({
+        bytes: 30 * 1024 ** 3,
+        byteCap: deps.config.maxBytesPerManifest,
+        messageIds: ['m-1'],
+      }),
+    );
+  });
+
   test('each run is started on its manifest URI in the assets bucket', async () => {
     // Arrange
     const records = oneMessagePerObject([{ key: 'incoming/Sales-EU/a.csv' }]);

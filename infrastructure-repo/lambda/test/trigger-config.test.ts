@@ -1,4 +1,8 @@
-import { DEFAULT_MAX_OBJECTS_PER_MANIFEST, readTriggerConfig } from '../src/trigger-config';
+import {
+  DEFAULT_MAX_BYTES_PER_MANIFEST,
+  DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+  readTriggerConfig,
+} from '../src/trigger-config';
 
 const complete = {
   ASSETS_BUCKET_NAME: 'glue-platform-dev-assets-222222222222-eu-west-1',
@@ -8,12 +12,52 @@ const complete = {
 };
 
 describe('readTriggerConfig', () => {
-  test('a complete environment gives the bucket, the job and the default cap', () => {
+  test('a complete environment gives the bucket, the job and the default caps', () => {
     expect(readTriggerConfig(complete)).toEqual({
       assetsBucketName: complete.ASSETS_BUCKET_NAME,
       glueJobName: complete.GLUE_JOB_NAME,
       maxObjectsPerManifest: DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+      maxBytesPerManifest: DEFAULT_MAX_BYTES_PER_MANIFEST,
     });
+  });
+
+  test('the default byte cap is 20 GiB', () => {
+    expect(DEFAULT_MAX_BYTES_PER_MANIFEST).toBe(21_474_836_480);
+  });
+
+  test('MAX_BYTES_PER_MANIFEST overrides the byte cap', () => {
+    expect(readTriggerConfig({ ...complete, MAX_BYTES_PER_MANIFEST: '5368709120' }).maxBytesPerManifest).toBe(
+      5_368_709_120,
+    );
+  });
+
+  test.each(['0', '-1', '1.5', '20GiB', '1e400', '9007199254740993'])(
+    'a byte cap of "%s" is rejected naming the variable, the value and what is expected',
+    (value) => {
+      expect(() => readTriggerConfig({ ...complete, MAX_BYTES_PER_MANIFEST: value })).toThrow(
+        `MAX_BYTES_PER_MANIFEST is "${value}"; expected a whole number of bytes of at least 1 ` +
+          '(or leave it unset for 21474836480, 20 GiB)',
+      );
+    },
+  );
+
+  test('an empty byte cap means the default', () => {
+    expect(readTriggerConfig({ ...complete, MAX_BYTES_PER_MANIFEST: ' ' }).maxBytesPerManifest).toBe(
+      DEFAULT_MAX_BYTES_PER_MANIFEST,
+    );
+  });
+
+  test('every problem of the environment is named in one error', () => {
+    const env: NodeJS.ProcessEnv = {
+      ...complete,
+      GLUE_JOB_NAME: undefined,
+      MAX_OBJECTS_PER_MANIFEST: '0',
+      MAX_BYTES_PER_MANIFEST: 'lots',
+    };
+
+    expect(() => readTriggerConfig(env)).toThrow(
+      /GLUE_JOB_NAME is missing.*; MAX_OBJECTS_PER_MANIFEST is "0".*; MAX_BYTES_PER_MANIFEST is "lots"/,
+    );
   });
 
   test('MAX_OBJECTS_PER_MANIFEST overrides the cap', () => {

@@ -66,13 +66,24 @@ export class GlueJobRole extends Construct {
         resources: [s3BucketArn(input)],
         conditions: { StringLike: { 's3:prefix': [`${S3_PREFIXES.incoming}*`] } },
       }),
+      // The output bucket is the Iceberg warehouse; Iceberg's S3FileIO and Spark's S3A connector work in it.
       new iam.PolicyStatement({
         sid: 'ReadWriteCuratedData',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        actions: [
+          // Data, metadata and manifest files are read (GetObject) and probed for their length (HeadObject).
+          's3:GetObject',
+          // New files; also covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
+          's3:PutObject',
+          // DeleteObject(s): expired snapshots' files, orphan files, the metadata file of a commit that lost.
+          's3:DeleteObject',
+          // S3FileIO uploads files above 48 MiB in parts and aborts the upload when a part or the commit fails.
+          's3:AbortMultipartUpload',
+        ],
         resources: [curated],
       }),
       new iam.PolicyStatement({
         sid: 'ListCuratedData',
+        // ListObjectsV2 finds orphan files (S3FileIO.listPrefix or S3A); S3A asks the bucket's region.
         actions: ['s3:ListBucket', 's3:GetBucketLocation'],
         resources: [s3BucketArn(output)],
       }),
@@ -92,6 +103,7 @@ export class GlueJobRole extends Construct {
         },
       }),
       new iam.PolicyStatement({ sid: 'ReadJobScripts', actions: ['s3:GetObject'], resources: [scripts] }),
+      // Iceberg's GlueCatalog makes these calls for the jobs; GLUE_CATALOG_ACTIONS says which call needs which.
       new iam.PolicyStatement({
         sid: 'CatalogTablesOfThisDatabase',
         actions: [...GLUE_CATALOG_ACTIONS],
@@ -129,7 +141,9 @@ export class GlueJobRole extends Construct {
     );
     ack(
       curated,
-      'The job writes Parquet, quarantine files and table data anywhere in the stage output bucket it owns.',
+      'The output bucket is the Iceberg warehouse of this stage, written only by its jobs: Iceberg names data, ' +
+        'metadata and manifest files at commit time under each table location, and whole quarantined files ' +
+        'are kept beside them.',
     );
     ack(
       manifests,
@@ -145,7 +159,8 @@ export class GlueJobRole extends Construct {
     );
     ack(
       tables,
-      'The job creates one table per dataset in this stage database only; table names come from the data.',
+      "Iceberg's GlueCatalog creates and commits one table per uploaded dataset (and its quarantine table) in " +
+        'this stage database only, and table maintenance lists them all; table names come from the uploads.',
     );
     ack(
       logs,

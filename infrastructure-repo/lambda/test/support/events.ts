@@ -9,6 +9,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { DEFAULT_TIME_LIMITS } from '../../src/deadline';
 import type { BatchDeps } from '../../src/process-batch';
 import { logger } from '../../src/telemetry';
+import { DEFAULT_MAX_BYTES_PER_MANIFEST, DEFAULT_MAX_OBJECTS_PER_MANIFEST } from '../../src/trigger-config';
 
 export const INPUT_BUCKET = 'glue-platform-dev-input-222222222222-eu-west-1';
 export const ASSETS_BUCKET = 'glue-platform-dev-assets-222222222222-eu-west-1';
@@ -80,7 +81,12 @@ export const oneMessagePerObject = (specs: readonly ObjectSpec[], idPrefix = 'm'
 export const testDeps = (overrides: Partial<BatchDeps> = {}): BatchDeps => {
   let sequence = 0;
   return {
-    config: { assetsBucketName: ASSETS_BUCKET, glueJobName: JOB_NAME, maxObjectsPerManifest: 1000 },
+    config: {
+      assetsBucketName: ASSETS_BUCKET,
+      glueJobName: JOB_NAME,
+      maxObjectsPerManifest: DEFAULT_MAX_OBJECTS_PER_MANIFEST,
+      maxBytesPerManifest: DEFAULT_MAX_BYTES_PER_MANIFEST,
+    },
     clients: {
       s3: new S3Client({ region: 'eu-west-1' }),
       glue: new GlueClient({ region: 'eu-west-1' }),
