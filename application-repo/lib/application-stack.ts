@@ -1,10 +1,22 @@
-import { acknowledge, glueJobName, NameContext, StageConfig } from '@glue-platform/shared-constructs';
+import {
+  acknowledge,
+  DEFAULT_JOB_ID,
+  glueJobName,
+  NameContext,
+  StageConfig,
+  TableMaintenanceConfig,
+} from '@glue-platform/shared-constructs';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { CfnJob, ExecutionClass } from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 
 import { ContractImports } from './contract-imports';
+import { DatasetDefinition } from './dataset-definition';
+import { datasetsArgument } from './dataset-registry';
+import { GlueJobSchedule } from './glue-job-schedule';
+import { DATASETS_ARGUMENT, SNAPSHOT_RETENTION_ARGUMENT } from './job-arguments';
 import { GlueJobDefinition } from './job-definition';
+import { TABLE_MAINTENANCE_JOB_ID } from './job-registry';
 import { PlatformGlueJob } from './platform-glue-job';
 
 export interface ApplicationStackProps extends StackProps {
@@ -16,12 +28,18 @@ export interface ApplicationStackProps extends StackProps {
   readonly jobs: readonly GlueJobDefinition[];
   /** The folder holding every job folder (`glue-jobs/`). */
   readonly jobsDirectory: string;
+  /** Validated dataset registry, deployed as the `--datasets` argument of the job the trigger starts. */
+  readonly datasets: readonly DatasetDefinition[];
+  /** Schedule and snapshot retention of the `table_maintenance` job, from the config. */
+  readonly tableMaintenance: TableMaintenanceConfig;
 }
 
 /** The Glue jobs of one stage, wired to that stage's infrastructure through the export contract only. */
 export class ApplicationStack extends Stack {
   /** Keyed by registry id. */
   readonly jobs: ReadonlyMap<string, PlatformGlueJob>;
+  /** Starts `table_maintenance`; absent when the registry has no such job. */
+  readonly maintenanceSchedule?: GlueJobSchedule;
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
@@ -39,11 +57,38 @@ export class ApplicationStack extends Stack {
           outputBucket: imports.outputBucket,
           glueDatabaseName: imports.glueDatabaseName,
           executionClass,
+          platformArguments: platformArgumentsOf(definition.id, props),
         });
         acknowledgeImportedSecurityConfiguration(job);
         return [definition.id, job];
       }),
     );
+    const maintenance = this.jobs.get(TABLE_MAINTENANCE_JOB_ID);
+    if (maintenance) {
+      const jobName = glueJobName(props.context, TABLE_MAINTENANCE_JOB_ID);
+      this.maintenanceSchedule = new GlueJobSchedule(this, 'TableMaintenanceSchedule', {
+        job: maintenance.job,
+        schedule: props.tableMaintenance.schedule,
+        triggerName: `${jobName}-schedule`,
+        description: `Starts ${jobName} on tableMaintenance.schedule of the platform config`,
+      });
+    }
+  }
+}
+
+/**
+ * Arguments that one job alone gets, chosen by registry id. The ids already carry these roles (the trigger
+ * starts DEFAULT_JOB_ID by name for every dataset; the schedule starts TABLE_MAINTENANCE_JOB_ID), so a registry
+ * flag would restate them and could hand an argument to a script that never reads it.
+ */
+function platformArgumentsOf(id: string, props: ApplicationStackProps): Record<string, string> {
+  switch (id) {
+    case DEFAULT_JOB_ID:
+      return { [DATASETS_ARGUMENT]: datasetsArgument(props.datasets) };
+    case TABLE_MAINTENANCE_JOB_ID:
+      return { [SNAPSHOT_RETENTION_ARGUMENT]: String(props.tableMaintenance.snapshotRetentionDays) };
+    default:
+      return {};
   }
 }
 

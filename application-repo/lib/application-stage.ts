@@ -3,8 +3,11 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 import { ApplicationStack } from './application-stack';
+import { DatasetDefinition } from './dataset-definition';
+import { DATASET_REGISTRY } from './dataset-registry';
 import { GLUE_JOBS_DIRECTORY, GlueJobDefinition } from './job-definition';
 import { JOB_REGISTRY } from './job-registry';
+import { validateDatasetRegistry } from './validate-dataset-registry';
 import { validateJobRegistry } from './validate-job-registry';
 
 export interface ApplicationStageProps extends StageProps {
@@ -22,6 +25,11 @@ export interface ApplicationStageProps extends StageProps {
    * @default GLUE_JOBS_DIRECTORY (application-repo/glue-jobs)
    */
   readonly jobsDirectory?: string;
+  /**
+   * Datasets with settings of their own, deployed with `file_processor`; validated before any resource is made.
+   * @default DATASET_REGISTRY
+   */
+  readonly datasets?: readonly DatasetDefinition[];
 }
 
 /** The application of one stage: its Glue jobs stack, in the stage's account and region. */
@@ -39,6 +47,8 @@ export class ApplicationStage extends Stage {
       stage: props.stage,
       jobs: validateJobRegistry(props.jobs ?? JOB_REGISTRY, jobsDirectory),
       jobsDirectory,
+      datasets: validateDatasetRegistry(props.datasets ?? DATASET_REGISTRY),
+      tableMaintenance: props.config.tableMaintenance,
       terminationProtection: props.stage.retainData,
     });
   }

@@ -12,7 +12,25 @@ export const GLUE_SETTING_ARGUMENTS = {
   tempDir: '--TempDir',
   autoScaling: '--enable-auto-scaling',
   bookmarks: '--job-bookmark-option',
+  /** Puts Glue's own Iceberg runtime (1.10.0 on Glue 5.1) on the class path. */
+  datalakeFormats: '--datalake-formats',
+  /** Spark settings that must be in place when the session starts (ICEBERG_SPARK_CONF). */
+  sparkConf: '--conf',
 } as const;
+
+/**
+ * The value of `--conf`: only Iceberg's SQL extensions, which Spark reads once when the session starts. The jobs
+ * set the catalog options themselves at runtime, before their first query, so they live beside the code that
+ * names the catalog (file_processor/spark_session.py).
+ */
+export const ICEBERG_SPARK_CONF =
+  'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions';
+
+/** The dataset registry as JSON (`datasetsArgument`), given to `file_processor` only. */
+export const DATASETS_ARGUMENT = '--datasets';
+
+/** From the config's `tableMaintenance.snapshotRetentionDays`, given to `table_maintenance` only. */
+export const SNAPSHOT_RETENTION_ARGUMENT = '--snapshot_retention_days';
 
 /**
  * Set by the Glue L2 construct from typed props, or reserved by Glue itself; the construct throws on them,
@@ -44,5 +62,7 @@ export const PLATFORM_OWNED_ARGUMENTS: ReadonlySet<string> = new Set<string>([
   ...Object.values(JOB_ARGUMENTS),
   ...Object.values(GLUE_SETTING_ARGUMENTS),
   MANIFEST_JOB_ARGUMENT,
+  DATASETS_ARGUMENT,
+  SNAPSHOT_RETENTION_ARGUMENT,
   ...CONSTRUCT_ARGUMENTS,
 ]);

@@ -39,6 +39,12 @@ export interface GlueJobDefinition {
    * @default - none
    */
   readonly arguments?: Readonly<Record<string, string>>;
+  /**
+   * Ids of other registry jobs whose package (`glue-jobs/<id>/src/<id>/`) this job's code imports; each ships
+   * as a zip of its own beside this job's package, so shared code is written once and deployed as tested.
+   * @default - none: the job imports only its own package
+   */
+  readonly sharedPackages?: readonly string[];
 }
 
 /** `glue-jobs/` of this app: one folder per job. */

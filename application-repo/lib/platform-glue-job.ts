@@ -16,7 +16,7 @@ import { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 
-import { GLUE_SETTING_ARGUMENTS, JOB_ARGUMENTS } from './job-arguments';
+import { GLUE_SETTING_ARGUMENTS, ICEBERG_SPARK_CONF, JOB_ARGUMENTS } from './job-arguments';
 import { GlueJobDefinition, jobPaths } from './job-definition';
 
 /** The runtime the job scripts are written and tested for (Spark 3.5.6, Python 3.11). */
@@ -50,11 +50,18 @@ export interface PlatformGlueJobProps {
    * @default ExecutionClass.STANDARD
    */
   readonly executionClass?: ExecutionClass;
+  /**
+   * Default arguments the platform gives this job alone, beside those every job gets (such as `--datasets` for
+   * `file_processor`); names from PLATFORM_OWNED_ARGUMENTS, so a registry entry cannot override them.
+   * @default - none
+   */
+  readonly platformArguments?: Readonly<Record<string, string>>;
 }
 
 /**
  * A registry entry turned into a Glue 5.1 PySpark job: auto scaling, continuous logging, metrics and
- * observability metrics, Spark UI logs and temp dir in the assets bucket, the script and its package as assets.
+ * observability metrics, Spark UI logs and temp dir in the assets bucket, the script and its package as assets,
+ * and Iceberg (Glue's runtime and Spark's SQL extensions) for the tables it reads and writes.
  */
 export class PlatformGlueJob extends Construct {
   readonly job: IJob;
@@ -97,12 +104,24 @@ export class PlatformGlueJob extends Construct {
         [GLUE_SETTING_ARGUMENTS.autoScaling]: 'true',
         // The manifest names exactly what a run reads, so Glue's own bookkeeping would only skip files.
         [GLUE_SETTING_ARGUMENTS.bookmarks]: 'job-bookmark-disable',
+        [GLUE_SETTING_ARGUMENTS.datalakeFormats]: 'iceberg',
+        [GLUE_SETTING_ARGUMENTS.sparkConf]: ICEBERG_SPARK_CONF,
+        ...props.platformArguments,
         ...definition.arguments,
       },
     };
     // Glue's Code.fromAsset takes files only; a directory asset is zipped on publish with `<id>/` at its root.
     const modules = new Asset(this, 'Modules', { path: paths.modulesRoot, exclude: MODULE_ASSET_EXCLUDES });
-    const extraPythonFiles = [Code.fromBucket(modules.bucket, modules.s3ObjectKey)];
+    const shared = (definition.sharedPackages ?? []).map(
+      (id) =>
+        new Asset(this, `SharedModules-${id}`, {
+          path: jobPaths(props.jobsDirectory, id).modulesRoot,
+          exclude: MODULE_ASSET_EXCLUDES,
+        }),
+    );
+    const extraPythonFiles = [modules, ...shared].map((asset) =>
+      Code.fromBucket(asset.bucket, asset.s3ObjectKey),
+    );
 
     this.jobRunQueuingEnabled = !flex && (definition.jobRunQueuing ?? true);
     this.job = flex

@@ -3,7 +3,6 @@ import {
   DEFAULT_JOB_ID,
   glueJobName,
   inputBucketName,
-  outputBucketName,
   PlatformConfig,
   S3_PREFIXES,
   SMOKE_TEST_DATASET,
@@ -36,8 +35,9 @@ const STEP_TIMEOUT_MARGIN_MINUTES = 20;
 
 /**
  * After a stage deploys: uploads a small CSV to `incoming/smoke_test/` as the stage's smoke-test role, waits
- * (bounded) for the run of the main job that the trigger starts, then checks the Parquet output and the run
- * report. Bucket and job names come from the naming module, the same functions the stacks use.
+ * (bounded) for the run of the main job that the trigger starts, then checks the run report: the file's rows
+ * committed in an Iceberg snapshot of the table. Bucket and job names come from the naming module, the same
+ * functions the stacks use.
  */
 export class SmokeTestStep extends CodeBuildStep {
   constructor(id: string, props: SmokeTestStepProps) {
@@ -54,12 +54,10 @@ export class SmokeTestStep extends CodeBuildStep {
       env: {
         ...asStageRole.env,
         [STEP_ENV.inputBucket]: inputBucketName(ctx),
-        [STEP_ENV.outputBucket]: outputBucketName(ctx),
         [STEP_ENV.assetsBucket]: assetsBucketName(ctx),
         [STEP_ENV.glueJobName]: jobName,
         [STEP_ENV.uploadPrefix]: `${S3_PREFIXES.incoming}${SMOKE_TEST_DATASET}/`,
         [STEP_ENV.manifestPrefix]: `${S3_PREFIXES.manifests}${table}/`,
-        [STEP_ENV.outputPrefix]: `${table}/`,
         [STEP_ENV.reportPrefix]: `${S3_PREFIXES.reports}${jobName}/`,
         [STEP_ENV.waitSeconds]: String(waitSeconds),
       },

@@ -98,13 +98,19 @@ function settingProblems(job: GlueJobDefinition, at: string): JobRegistryProblem
     if (!ARGUMENT_NAME.test(name)) {
       add(`arguments["${name}"]`, 'expected an argument name starting with "--", such as --my_option');
     } else if (PLATFORM_OWNED_ARGUMENTS.has(name)) {
-      add(`arguments["${name}"]`, 'the platform sets this argument for every job; remove it from the entry');
+      add(
+        `arguments["${name}"]`,
+        'the platform sets this argument (PLATFORM_OWNED_ARGUMENTS in job-arguments.ts); remove it from the entry',
+      );
     }
   }
   return problems;
 }
 
-/** Every problem of the registry: ids, duplicates, settings and the job folders under `jobsDirectory`. */
+/**
+ * Every problem of the registry: ids, duplicates, settings, shared packages and the job folders under
+ * `jobsDirectory`.
+ */
 export function jobRegistryProblems(
   jobs: readonly GlueJobDefinition[],
   jobsDirectory: string,
@@ -130,6 +136,18 @@ export function jobRegistryProblems(
       );
     }
     problems.push(...settingProblems(job, at));
+  });
+  jobs.forEach((job, index) => {
+    (job.sharedPackages ?? []).forEach((id, k) => {
+      if (id === job.id || !firstIndex.has(id)) {
+        problems.push({
+          path: `jobs[${index}].sharedPackages[${k}]`,
+          message:
+            `got "${id}"; expected the id of another job of the registry, whose src/<id>/ package ships ` +
+            'with this job',
+        });
+      }
+    });
   });
   if (!firstIndex.has(DEFAULT_JOB_ID)) {
     problems.push({

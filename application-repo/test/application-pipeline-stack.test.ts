@@ -23,7 +23,7 @@ function synthesizePipeline(config = defaultConfig()) {
   const app = createPlatformApp({ outdir: tempDirectory('app-pipeline-') });
   const stack = new ApplicationPipelineStack(app, 'ApplicationPipeline', {
     config,
-    jobsDirectory: makeJobsDirectory(['file_processor']),
+    jobsDirectory: makeJobsDirectory(['file_processor', 'table_maintenance']),
   });
   const template = Template.fromStack(stack);
   const [pipeline] = Object.values(template.findResources('AWS::CodePipeline::Pipeline'));

@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 import {
+  glueJobName,
   loadPlatformConfig,
   NameContext,
   stageContext,
@@ -77,6 +78,28 @@ function stacksOf(assemblyDir: string): SynthesizedStack[] {
 
 const environmentOf = (ctx: NameContext): string => `aws://${ctx.account}/${ctx.region}`;
 
+type TemplateResource = { Type?: string; Properties?: Record<string, unknown> };
+const resourcesOf = (template: Record<string, unknown>, type: string): TemplateResource[] =>
+  Object.values((template.Resources ?? {}) as Record<string, TemplateResource>).filter(
+    (r) => r.Type === type,
+  );
+
+const glueJobNames = (template: Record<string, unknown>): string[] =>
+  resourcesOf(template, 'AWS::Glue::Job').map((job) => String(job.Properties?.Name));
+
+/** The job-name prefixes of every EventBridge rule on failed Glue job runs (`{"prefix": ...}` matchers). */
+function failureRulePrefixes(template: Record<string, unknown>): string[] {
+  return resourcesOf(template, 'AWS::Events::Rule').flatMap((rule) => {
+    const pattern = rule.Properties?.EventPattern as
+      { 'detail-type'?: string[]; detail?: { jobName?: unknown[]; state?: string[] } } | undefined;
+    if (!pattern?.['detail-type']?.includes('Glue Job State Change')) return [];
+    if (!pattern.detail?.state?.includes('FAILED')) return [];
+    return (pattern.detail.jobName ?? []).flatMap((matcher) =>
+      matcher !== null && typeof matcher === 'object' && 'prefix' in matcher ? [String(matcher.prefix)] : [],
+    );
+  });
+}
+
 const exportNames = (template: Record<string, unknown>): string[] =>
   Object.values((template.Outputs ?? {}) as Record<string, { Export?: { Name?: unknown } }>).flatMap(
     (output) => (typeof output.Export?.Name === 'string' ? [output.Export.Name] : []),
@@ -121,6 +144,13 @@ describe.each(CONFIGS.map((file) => [file ?? 'platform.config.json', file] as co
         const imported = [...new Set(inStage(applicationStacks).flatMap((s) => importedNames(s.template)))];
         expect(imported.length).toBeGreaterThan(0);
         expect(imported.filter((name) => !exported.has(name))).toEqual([]);
+      });
+
+      test('every Glue job of the application templates is watched by the failure rule of the infrastructure there', () => {
+        const prefixes = inStage(infrastructureStacks).flatMap((s) => failureRulePrefixes(s.template));
+        const jobs = inStage(applicationStacks).flatMap((s) => glueJobNames(s.template));
+        expect(jobs).toContain(glueJobName(ctx(), 'table_maintenance'));
+        expect(jobs.filter((name) => !prefixes.some((prefix) => name.startsWith(prefix)))).toEqual([]);
       });
     });
   },

@@ -14,6 +14,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import { ApplicationStage } from '../lib/application-stage';
+import { DatasetDefinition } from '../lib/dataset-definition';
 import { ENTRYPOINT_FILE, GlueJobDefinition } from '../lib/job-definition';
 
 /** The embedded default config (dev on Flex with a smoke test, prod behind an approval). */
@@ -46,7 +47,11 @@ export interface SynthesizedStages {
 /** One ApplicationStage per configured stage in a fresh app; templates keyed by stage name. */
 export function synthesizeStages(
   config: PlatformConfig,
-  options: { readonly jobsDirectory: string; readonly jobs?: readonly GlueJobDefinition[] },
+  options: {
+    readonly jobsDirectory: string;
+    readonly jobs?: readonly GlueJobDefinition[];
+    readonly datasets?: readonly DatasetDefinition[];
+  },
 ): SynthesizedStages {
   const app = createPlatformApp({ outdir: tempDirectory('app-synth-') });
   const stages = new Map(

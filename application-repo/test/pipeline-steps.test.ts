@@ -112,12 +112,10 @@ test('the smoke test step points at the stage buckets, job and prefixes from the
     STAGE_REGION: 'eu-west-1',
     STAGE_ROLE_ARN: 'arn:aws:iam::222222222222:role/glue-etl-dev-smoke-test',
     INPUT_BUCKET: 'glue-etl-dev-input-222222222222-eu-west-1',
-    OUTPUT_BUCKET: 'glue-etl-dev-output-222222222222-eu-west-1',
     ASSETS_BUCKET: 'glue-etl-dev-assets-222222222222-eu-west-1',
     GLUE_JOB_NAME: 'glue-etl-dev-file-processor',
     UPLOAD_PREFIX: 'incoming/smoke_test/',
     MANIFEST_PREFIX: 'manifests/smoke_test/',
-    OUTPUT_PREFIX: 'smoke_test/',
     REPORT_PREFIX: 'reports/glue-etl-dev-file-processor/',
     WAIT_SECONDS: '2400',
   });
@@ -157,28 +155,70 @@ const smokeRun = (state: string, extra: Record<string, unknown> = {}) => ({
   ],
 });
 
+/** A run report (version 2, shared-constructs/src/contracts) of one run that committed the uploaded file. */
+const smokeReport = {
+  reportVersion: 2,
+  jobName: 'glue-etl-dev-file-processor',
+  runId: 'jr_1',
+  manifestId: '20261102T100000Z-smoke_test-1a2b3c4d',
+  dataset: 'smoke_test',
+  database: 'glue_etl_dev',
+  table: 'smoke_test',
+  quarantineTable: 'smoke_test__quarantine',
+  status: 'succeeded',
+  processedAt: '2026-11-02T10:01:00.000Z',
+  seconds: 40.5,
+  totals: {
+    files: 1,
+    filesSucceeded: 1,
+    filesQuarantined: 0,
+    filesSkipped: 0,
+    filesFailed: 0,
+    rowsRead: 3,
+    rowsWritten: 3,
+    rowsQuarantined: 0,
+  },
+  quarantineRatio: 0,
+  quarantineRatioThreshold: 0.05,
+  commits: [
+    {
+      table: 'smoke_test',
+      role: 'data',
+      status: 'committed',
+      snapshotId: '7523944719288312671',
+      attempts: 1,
+      rowsAdded: 3,
+      rowsRemoved: 0,
+      error: null,
+    },
+  ],
+  files: [
+    {
+      sourceFile: '__UPLOADED__',
+      sourceKey: 'glue-etl-dev-input-222222222222-eu-west-1/incoming/smoke_test/smoke.csv',
+      sourceVersion: 'v1',
+      status: 'succeeded',
+      rowsRead: 3,
+      rowsWritten: 3,
+      rowsQuarantined: 0,
+      seconds: 12.3,
+      reason: null,
+      readMode: 'multi-line',
+      bytes: 120,
+      columns: [],
+      typeConflicts: [],
+      snapshotId: '7523944719288312671',
+      quarantinedFile: null,
+    },
+  ],
+};
+
 test('the bundled smoke test, run as CodeBuild runs it, passes against a stage that processes the file', () => {
-  const outputPath =
-    's3://glue-etl-dev-output-222222222222-eu-west-1/smoke_test/ingest_date=2026-11-02/source_id=s1/';
   const aws = fakeAwsCli({
     'sts assume-role': assumed,
     's3api put-object': { ETag: '"e"' },
     'glue get-job-runs': smokeRun('SUCCEEDED'),
-    's3 cp': {
-      files: [
-        {
-          sourceFile: '__UPLOADED__',
-          status: 'succeeded',
-          rowsRead: 3,
-          rowsWritten: 3,
-          rowsQuarantined: 0,
-          outputPath,
-        },
-      ],
-    },
-    's3api list-objects-v2': {
-      Contents: [{ Key: 'smoke_test/ingest_date=2026-11-02/source_id=s1/part-0.parquet' }],
-    },
+    's3 cp': smokeReport,
   });
   const { status, output } = runLikeCodeBuild(new SmokeTestStep('Smoke', { config, stage: dev }), aws.bin);
   expect({

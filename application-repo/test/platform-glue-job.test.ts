@@ -83,6 +83,36 @@ test('the registry entry arguments reach the job next to the platform arguments'
   });
 });
 
+test("a job gets Glue's Iceberg runtime and Iceberg's SQL extensions when its session starts", () => {
+  const { stack, job } = jobStack();
+  job();
+  Template.fromStack(stack).hasResourceProperties('AWS::Glue::Job', {
+    DefaultArguments: Match.objectLike({
+      '--datalake-formats': 'iceberg',
+      '--conf': 'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+    }),
+  });
+});
+
+test('the platform arguments of one job reach it beside the registry entry arguments', () => {
+  const { stack, job } = jobStack({
+    definition: definition({ arguments: { '--lookback_days': '3' } }),
+    platformArguments: { '--datasets': '{}' },
+  });
+  job();
+  Template.fromStack(stack).hasResourceProperties('AWS::Glue::Job', {
+    DefaultArguments: Match.objectLike({ '--datasets': '{}', '--lookback_days': '3' }),
+  });
+});
+
+test('a job without platform arguments of its own gets no --datasets', () => {
+  const { stack, job } = jobStack();
+  job();
+  Template.fromStack(stack).hasResourceProperties('AWS::Glue::Job', {
+    DefaultArguments: Match.objectLike({ '--datasets': Match.absent() }),
+  });
+});
+
 test('a standard job that turns queuing off keeps its retries', () => {
   const { stack, job } = jobStack({ definition: definition({ jobRunQueuing: false, maxRetries: 2 }) });
   job();
@@ -117,6 +147,29 @@ test('the module asset leaves out Python byte code and test caches', () => {
   expect(staged.map((dir) => readdirSync(path.join(dir, 'daily_rollup')).sort())).toEqual([
     ['__init__.py', 'transform.py'],
   ]);
+});
+
+test('a job ships the package of each job it shares code with beside its own package', () => {
+  const jobsDirectory = makeJobsDirectory(['daily_rollup', 'file_processor']);
+  const { stack, job, outdir } = jobStack(
+    { definition: definition({ sharedPackages: ['file_processor'] }) },
+    jobsDirectory,
+  );
+  job();
+  (stack.node.root as App).synth();
+  const extraPyFiles = (
+    Object.values(Template.fromStack(stack).findResources('AWS::Glue::Job'))[0] as {
+      Properties: { DefaultArguments: Record<string, string> };
+    }
+  ).Properties.DefaultArguments['--extra-py-files'];
+  const staged = readdirSync(outdir, { withFileTypes: true }).filter(
+    (entry) => entry.isDirectory() && entry.name.startsWith('asset.'),
+  );
+  const packagesOf = (dir: { name: string }) => readdirSync(path.join(outdir, dir.name)).sort();
+  expect({
+    zips: extraPyFiles?.split(',').map((uri) => uri.endsWith('.zip')),
+    packages: staged.map(packagesOf).sort(),
+  }).toEqual({ zips: [true, true], packages: [['daily_rollup'], ['file_processor']] });
 });
 
 test('without the stack acknowledgements, cdk-nag flags the imported security configuration', () => {

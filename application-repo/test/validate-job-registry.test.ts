@@ -103,8 +103,36 @@ test('an argument the platform sets is refused', () => {
     job({ arguments: { '--output_bucket': 'elsewhere', '--extra-py-files': 'x' } }),
   ]);
   expect(problems).toEqual([
-    'jobs[0].arguments["--output_bucket"]: the platform sets this argument for every job; remove it from the entry',
-    'jobs[0].arguments["--extra-py-files"]: the platform sets this argument for every job; remove it from the entry',
+    'jobs[0].arguments["--output_bucket"]: the platform sets this argument (PLATFORM_OWNED_ARGUMENTS in job-arguments.ts); remove it from the entry',
+    'jobs[0].arguments["--extra-py-files"]: the platform sets this argument (PLATFORM_OWNED_ARGUMENTS in job-arguments.ts); remove it from the entry',
+  ]);
+});
+
+test.each(['--datalake-formats', '--conf', '--datasets', '--snapshot_retention_days'])(
+  'the argument %s is refused because the platform sets it',
+  (name) => {
+    expect(problemsOf([job({ arguments: { [name]: 'x' } })])).toEqual([
+      `jobs[0].arguments["${name}"]: the platform sets this argument (PLATFORM_OWNED_ARGUMENTS in job-arguments.ts); remove it from the entry`,
+    ]);
+  },
+);
+
+test('a shared package of another registry job is accepted', () => {
+  expect(problemsOf([job(), job({ id: 'table_maintenance', sharedPackages: ['file_processor'] })])).toEqual(
+    [],
+  );
+});
+
+test('a shared package that is not another job of the registry is refused', () => {
+  const problems = problemsOf(
+    [job({ sharedPackages: ['file_processor', 'common'] })],
+    makeJobsDirectory(['file_processor', 'common']),
+  );
+  expect(problems).toEqual([
+    'jobs[0].sharedPackages[0]: got "file_processor"; expected the id of another job of the registry, whose ' +
+      'src/<id>/ package ships with this job',
+    'jobs[0].sharedPackages[1]: got "common"; expected the id of another job of the registry, whose ' +
+      'src/<id>/ package ships with this job',
   ]);
 });
 

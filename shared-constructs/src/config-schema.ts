@@ -55,6 +55,54 @@ export const stageSchema = z.strictObject({
   glueExecutionClass: z.enum(['STANDARD', 'FLEX']).default('STANDARD'),
 });
 
+/** `cron(` six space-separated fields `)`: minutes hours day-of-month month day-of-week year, as Glue reads it. */
+const AWS_CRON = /^cron\(\S+( \S+){5}\)$/;
+
+/** AWS cron requires `?` in exactly one of day-of-month and day-of-week; Glue refuses the trigger otherwise. */
+const hasOneQuestionMark = (expression: string): boolean => {
+  if (!AWS_CRON.test(expression)) return true;
+  const fields = expression.slice('cron('.length, -1).split(' ');
+  return (fields[2] === '?') !== (fields[4] === '?');
+};
+
+/** Defaults of `tableMaintenance`, also what a config without the section gets. */
+export const TABLE_MAINTENANCE_DEFAULTS = {
+  snapshotRetentionDays: 7,
+  schedule: 'cron(30 3 * * ? *)',
+} as const;
+
+const RETENTION_DAYS = 'expected a whole number of days from 1 to 365';
+
+export const tableMaintenanceSchema = z.strictObject({
+  /**
+   * Snapshots of every Iceberg table older than this many days are expired by the `table_maintenance` job:
+   * time travel reaches back this far, and the data files only they reference are deleted.
+   * @default 7
+   */
+  snapshotRetentionDays: z
+    .number({ error: RETENTION_DAYS })
+    .int({ error: RETENTION_DAYS })
+    .min(1, { error: RETENTION_DAYS })
+    .max(365, { error: RETENTION_DAYS })
+    .default(TABLE_MAINTENANCE_DEFAULTS.snapshotRetentionDays),
+  /**
+   * When the `table_maintenance` job runs in every stage: a Glue schedule, in UTC.
+   * @default 'cron(30 3 * * ? *)' (03:30 every day)
+   */
+  schedule: z
+    .string({ error: 'expected an AWS cron expression as a string, such as "cron(30 3 * * ? *)"' })
+    .regex(AWS_CRON, {
+      error:
+        'expected an AWS cron expression with 6 fields (minutes hours day-of-month month day-of-week year), ' +
+        'such as "cron(30 3 * * ? *)"',
+    })
+    .refine(hasOneQuestionMark, {
+      error:
+        'expected "?" in exactly one of day-of-month (3rd field) and day-of-week (5th field), as AWS requires',
+    })
+    .default(TABLE_MAINTENANCE_DEFAULTS.schedule),
+});
+
 export const platformConfigSchema = z.strictObject({
   /** Prefix of every physical name. */
   project: resourceWord('a project name', 16),
@@ -73,6 +121,11 @@ export const platformConfigSchema = z.strictObject({
   /** Where alarms and pipeline failures are e-mailed; leave out to subscribe later. */
   notificationEmail: z.email({ error: 'expected an e-mail address' }).optional(),
   stages: z.array(stageSchema).min(1, { error: 'expected at least one stage' }),
+  /**
+   * Compaction and snapshot expiry of the Iceberg tables by the `table_maintenance` job, the same in every stage.
+   * @default - every field at its default
+   */
+  tableMaintenance: tableMaintenanceSchema.prefault({}),
 });
 
 /** What a config file may contain (defaults not yet applied). */
@@ -80,3 +133,4 @@ export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
 /** A validated config with defaults applied. */
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 export type StageConfig = PlatformConfig['stages'][number];
+export type TableMaintenanceConfig = PlatformConfig['tableMaintenance'];

@@ -52,6 +52,25 @@ test('the good config parses and gets defaults for optional stage fields', () =>
   });
 });
 
+test('a config without tableMaintenance gets the default retention and schedule', () => {
+  expect(parsePlatformConfig(good()).tableMaintenance).toEqual({
+    snapshotRetentionDays: 7,
+    schedule: 'cron(30 3 * * ? *)',
+  });
+});
+
+test('a valid tableMaintenance section is kept as given', () => {
+  const config = parsePlatformConfig(
+    withFields({ tableMaintenance: { snapshotRetentionDays: 30, schedule: 'cron(0 2 ? * SUN *)' } }),
+  );
+  expect(config.tableMaintenance).toEqual({ snapshotRetentionDays: 30, schedule: 'cron(0 2 ? * SUN *)' });
+});
+
+test('a tableMaintenance section with only a retention gets the default schedule', () => {
+  const config = parsePlatformConfig(withFields({ tableMaintenance: { snapshotRetentionDays: 1 } }));
+  expect(config.tableMaintenance).toEqual({ snapshotRetentionDays: 1, schedule: 'cron(30 3 * * ? *)' });
+});
+
 test('the embedded default config is valid and uses only placeholder accounts', () => {
   const config = loadPlatformConfig({ env: {} });
   const accounts = [config.pipeline.account, ...config.stages.map((s) => s.account)];
@@ -133,6 +152,48 @@ describe('a bad config is rejected with the field, the value and what is expecte
       withFields({ 'stages[0].glueExecutionClass': 'SPOT' }),
       'stages[0].glueExecutionClass',
       /"SPOT"/,
+    ],
+    [
+      'a snapshot retention of zero days',
+      withFields({ tableMaintenance: { snapshotRetentionDays: 0 } }),
+      'tableMaintenance.snapshotRetentionDays',
+      /got 0; expected a whole number of days from 1 to 365/,
+    ],
+    [
+      'a snapshot retention beyond a year',
+      withFields({ tableMaintenance: { snapshotRetentionDays: 366 } }),
+      'tableMaintenance.snapshotRetentionDays',
+      /got 366; expected a whole number of days from 1 to 365/,
+    ],
+    [
+      'a snapshot retention in fractional days',
+      withFields({ tableMaintenance: { snapshotRetentionDays: 1.5 } }),
+      'tableMaintenance.snapshotRetentionDays',
+      /got 1\.5; expected a whole number of days/,
+    ],
+    [
+      'a maintenance schedule in five-field Unix cron',
+      withFields({ tableMaintenance: { schedule: 'cron(30 3 * * *)' } }),
+      'tableMaintenance.schedule',
+      /got "cron\(30 3 \* \* \*\)"; expected an AWS cron expression with 6 fields/,
+    ],
+    [
+      'a maintenance schedule that is a rate expression',
+      withFields({ tableMaintenance: { schedule: 'rate(1 day)' } }),
+      'tableMaintenance.schedule',
+      /got "rate\(1 day\)"; expected an AWS cron expression with 6 fields/,
+    ],
+    [
+      'a maintenance schedule with both day fields set',
+      withFields({ tableMaintenance: { schedule: 'cron(30 3 * * * *)' } }),
+      'tableMaintenance.schedule',
+      /"\?" in exactly one of day-of-month .* and day-of-week/,
+    ],
+    [
+      'an unknown key in tableMaintenance',
+      withFields({ tableMaintenance: { retentionDays: 7 } }),
+      'tableMaintenance.retentionDays',
+      /unknown key "retentionDays".*allowed keys here: snapshotRetentionDays, schedule/,
     ],
   ];
 
