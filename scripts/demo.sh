@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default config, offline: synthesize both apps for every stage (cdk-nag runs on
 # each synth), print what each pipeline would deploy, then run the file_processor Glue job on the shipped sample
-# CSVs with local Spark and print the resulting schema, row counts and quarantine counts.
+# CSVs with local Spark into a local Iceberg catalog and query the tables it wrote, as an analyst would in Athena.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +21,5 @@ npx tsx scripts/summarize-assembly.ts "$out/infrastructure-repo" "$out/applicati
 
 echo
 echo "demo: running file_processor locally on application-repo/glue-jobs/file_processor/samples"
-bash scripts/run-local-job.sh "$out/file-processor"
+echo "demo: with the dataset registry's settings (application-repo/lib/dataset-registry.ts), as CDK deploys them"
+DATASETS=$(npx tsx application-repo/bin/datasets-argument.ts) bash scripts/run-local-job.sh "$out/file-processor"

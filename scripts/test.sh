@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test of the project, as CI runs it: type-check, lint and format (TypeScript and Python), jest (all
-# workspaces), pytest on local Spark, synthesis of both apps on the default and a three-stage config, cfn-lint on
-# every synthesized template, and one small run of each benchmark (that it still runs; figures not checked).
+# Every test of the project, as CI runs it: type-check (tsc, mypy --strict), lint and format (TypeScript and
+# Python), jest (all workspaces), pytest on local Spark, synthesis of both apps on the default and a three-stage
+# config, cfn-lint on every synthesized template, and one small run of each benchmark (that it still runs; figures
+# not checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,9 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "type-check (tsc -b)"
 npx tsc -b
+
+step "type-check Python (mypy --strict)"
+bash scripts/typecheck-python.sh
 
 step "lint (eslint, ruff) and format (prettier, ruff format)"
 npx eslint . --max-warnings 0

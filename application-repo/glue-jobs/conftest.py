@@ -25,25 +25,26 @@ for source in sorted(JOBS_DIRECTORY.glob("*/src")):
     for package in sorted(source.glob("*/__init__.py")):
         importlib.import_module(package.parent.name)
 
-from pyspark.sql import SparkSession  # noqa: E402 - after the path setup on purpose
+from file_processor.spark_session import local_session  # noqa: E402 - after the path setup on purpose
+from pyspark.sql import SparkSession  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    """local[2], few shuffle partitions, UTC, no UI, quiet logs: the Glue job's settings on a laptop."""
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("glue-jobs-tests")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.parquet.outputTimestampType", "INT96")
-        .getOrCreate()
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Iceberg warehouse of the test session's catalog; each test keeps its tables apart by database."""
+    return tmp_path_factory.mktemp("warehouse")
+
+
+@pytest.fixture(scope="session")
+def spark(warehouse: Path) -> Iterator[SparkSession]:
+    """local[2], few shuffle partitions, UTC, no UI, quiet logs, Iceberg catalog `glue_catalog` in a folder."""
+    session = local_session(
+        str(warehouse),
+        app_name="glue-jobs-tests",
+        shuffle_partitions=2,
+        driver_memory="1g",
+        extra={"spark.default.parallelism": "2"},
     )
-    session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
 

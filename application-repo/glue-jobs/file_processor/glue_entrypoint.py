@@ -12,10 +12,13 @@ import boto3
 from awsglue.context import GlueContext
 from awsglue.job import Job
 from awsglue.utils import getResolvedOptions
-from file_processor.glue_job import GLUE_ARGUMENTS, run_glue_job
+from file_processor.glue_job import GLUE_ARGUMENTS, OPTIONAL_ARGUMENTS, run_glue_job
 from pyspark.context import SparkContext
 
-arguments = getResolvedOptions(sys.argv, list(GLUE_ARGUMENTS))
+# `--datasets` is optional: getResolvedOptions refuses a name that is not passed, so ask for it only when it is.
+given = {argument.split("=", 1)[0] for argument in sys.argv}
+wanted = [*GLUE_ARGUMENTS, *(name for name in OPTIONAL_ARGUMENTS if f"--{name}" in given)]
+arguments = getResolvedOptions(sys.argv, wanted)
 glue_context = GlueContext(SparkContext.getOrCreate())
 job = Job(glue_context)
 job.init(arguments["JOB_NAME"], arguments)
@@ -23,6 +26,5 @@ run_glue_job(
     glue_context.spark_session,
     arguments,
     s3_client=boto3.client("s3"),
-    glue_client=boto3.client("glue"),
 )
 job.commit()

@@ -1,10 +1,12 @@
 """Test helpers for file_processor: a scratch input folder, manifests for its files, and runs of the real job.
 
-Runs use the same code as Glue with the local object store and the JSON catalog; only paths differ.
+Runs use the same code as Glue with the local object store and the session's local Iceberg catalog; each workspace
+writes its tables to a database of its own, so tests never see each other's tables.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,24 +14,25 @@ from pathlib import Path
 
 import pytest
 from file_processor.job import JobEnvironment, JobSettings, run_job
-from file_processor.local_catalog import LocalJsonCatalog
+from file_processor.layout import OutputLayout, quarantine_table
 from file_processor.manifest import Manifest, ManifestObject
 from file_processor.object_store import LocalObjectStore, local_e_tag
-from file_processor.output_layout import OutputLayout
 from file_processor.run_report import RunContext, RunReport
+from file_processor.tables import TableName, table_columns
 from pyspark.sql import DataFrame, SparkSession
 
 DEFAULT_EVENT_TIME = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PROCESSED_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TABLE = "orders"
-DATABASE = "test_db"
+JOB_NAME = "file-processor-test"
 
 
 @dataclass
 class Workspace:
-    """An input folder standing in for the input bucket and an output folder for the other buckets."""
+    """An input folder standing in for the input bucket, an output folder for the other buckets, a database."""
 
     root: Path
+    database: str
 
     @property
     def input(self) -> Path:
@@ -43,9 +46,8 @@ class Workspace:
     def layout(self) -> OutputLayout:
         return OutputLayout(output_root=str(self.output / "data"), assets_root=str(self.output / "assets"))
 
-    @property
-    def catalog(self) -> LocalJsonCatalog:
-        return LocalJsonCatalog(self.output / "catalog", DATABASE)
+    def table(self, table: str = TABLE) -> TableName:
+        return TableName(self.database, table)
 
     def write(self, name: str, content: str | bytes) -> Path:
         path = self.input / name
@@ -80,9 +82,8 @@ class Workspace:
     def environment(self) -> JobEnvironment:
         return JobEnvironment(
             store=LocalObjectStore(),
-            catalog=self.catalog,
             layout=self.layout,
-            database=DATABASE,
+            database=self.database,
             locate=lambda obj: str(self.input / obj.key),
         )
 
@@ -94,30 +95,23 @@ class Workspace:
         settings: JobSettings | None = None,
         environment: JobEnvironment | None = None,
     ) -> RunReport:
-        """A run of the job; `environment` replaces the workspace's own (a failing store or catalog)."""
-        context = RunContext(job_name="file-processor-test", run_id=run_id, processed_at=PROCESSED_AT)
-        return run_job(
-            spark,
-            manifest,
-            environment or self.environment(),
-            context,
-            settings or JobSettings(max_concurrent_files=2),
-        )
+        """A run of the job; `environment` replaces the workspace's own (a failing store, say)."""
+        context = RunContext(job_name=JOB_NAME, run_id=run_id, processed_at=PROCESSED_AT)
+        return run_job(spark, manifest, environment or self.environment(), context, settings)
 
     def run_files(self, spark: SparkSession, names: Sequence[str], **kwargs: object) -> RunReport:
         return self.run(spark, self.manifest(*names), **kwargs)  # type: ignore[arg-type]
 
     def table_rows(self, spark: SparkSession, table: str = TABLE) -> DataFrame:
-        return spark.read.options(basePath=self.layout.table_location(table), mergeSchema="true").parquet(
-            self.layout.table_location(table) + "ingest_date=*/source_id=*"
-        )
+        return spark.table(self.table(table).identifier)
 
     def quarantine_rows(self, spark: SparkSession, table: str = TABLE) -> DataFrame:
-        return spark.read.option("basePath", self.layout.quarantine_location(table)).parquet(
-            self.layout.quarantine_location(table) + "ingest_date=*/source_id=*"
-        )
+        return spark.table(self.table(quarantine_table(table)).identifier)
+
+    def table_exists(self, spark: SparkSession, table: str = TABLE) -> bool:
+        return table_columns(spark, self.table(table)) is not None
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path)
+    return Workspace(tmp_path, database=re.sub(r"[^a-z0-9]+", "_", tmp_path.name.lower()).strip("_") or "test")

@@ -43,9 +43,15 @@ def test_duplicates_get_numbered_suffixes_and_the_first_keeps_its_name() -> None
 
 
 def test_headers_that_clash_with_job_columns_are_renamed() -> None:
-    names = normalize_column_names(["source_file", "Processed At", "ingest_date", "id"], RESERVED_COLUMN_NAMES)
+    headers = ["source_file", "Processed At", "Source Key", "sourceVersion", "processing_job", "id"]
 
-    assert names == ["source_file_2", "processed_at_2", "ingest_date_2", "id"]
+    names = normalize_column_names(headers, RESERVED_COLUMN_NAMES)
+
+    assert names == ["source_file_2", "processed_at_2", "source_key_2", "source_version_2", "processing_job_2", "id"]
+
+
+def test_headers_named_like_the_former_partition_keys_keep_their_names() -> None:
+    assert normalize_column_names(["ingest_date", "source_id"], RESERVED_COLUMN_NAMES) == ["ingest_date", "source_id"]
 
 
 def test_every_name_of_a_messy_header_is_valid_and_unique() -> None:

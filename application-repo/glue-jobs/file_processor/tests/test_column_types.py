@@ -16,6 +16,7 @@ from file_processor.column_types import (
     decimal_scale,
     decimal_type,
     infer_column_type,
+    is_known_type,
     value_fits,
 )
 from file_processor.row_validation import value_is_valid
@@ -59,6 +60,20 @@ def test_empty_values_are_nulls_and_do_not_decide_the_type() -> None:
 
 def test_a_column_of_only_empty_values_is_a_string() -> None:
     assert infer_column_type(["", None]) == STRING
+
+
+@pytest.mark.parametrize(
+    "type_name", [STRING, BOOLEAN, INT, BIGINT, DOUBLE, DATE, TIMESTAMP, "decimal(38,0)", "decimal(38,18)"]
+)
+def test_the_types_the_job_writes_are_known(type_name: str) -> None:
+    assert is_known_type(type_name)
+
+
+@pytest.mark.parametrize(
+    "type_name", ["decimal(38,19)", "decimal(10,2)", "decimal(38, 2)", "varchar(10)", "float", "Int", "", "decimal"]
+)
+def test_other_type_strings_are_not_known(type_name: str) -> None:
+    assert not is_known_type(type_name)
 
 
 def test_decimal_scale_reads_the_scale_of_a_decimal_type_only() -> None:

@@ -1,4 +1,5 @@
-"""The thin entrypoint, run with stand-ins for awsglue and boto3: it passes Glue's arguments through and commits."""
+"""The thin entrypoint, run with stand-ins for awsglue and boto3: it asks Glue for the job's arguments (`--datasets`
+only when the job has it), passes them and an S3 client through, and commits."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pyspark.context
 import pytest
 
 ENTRYPOINT = Path(__file__).resolve().parents[1] / "glue_entrypoint.py"
+REQUIRED = ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")
+"""Written out rather than imported from glue_job, so a change to the job's arguments shows up here too."""
 
 
 class _FakeJob:
@@ -30,9 +33,14 @@ class _FakeJob:
         _FakeJob.events.append("commit")
 
 
-def _install_fake_awsglue(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]) -> None:
+def _install_fake_awsglue(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str], asked: list[str]) -> None:
+    def get_resolved_options(argv: list[str], names: list[str]) -> dict[str, str]:
+        asked.extend(names)
+        # Like Glue's: a name that was not passed is an error, not an absent key.
+        return {name: arguments[name] for name in names}
+
     utils = types.ModuleType("awsglue.utils")
-    utils.getResolvedOptions = lambda argv, names: {name: arguments[name] for name in names}  # type: ignore[attr-defined]
+    utils.getResolvedOptions = get_resolved_options  # type: ignore[attr-defined]
     context = types.ModuleType("awsglue.context")
     context.GlueContext = lambda spark_context: types.SimpleNamespace(spark_session="the-session")  # type: ignore[attr-defined]
     job = types.ModuleType("awsglue.job")
@@ -46,27 +54,51 @@ def _install_fake_awsglue(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, 
         monkeypatch.setitem(sys.modules, name, module)
 
 
-def test_the_entrypoint_runs_the_job_with_glue_s_arguments_and_commits(monkeypatch: pytest.MonkeyPatch) -> None:
-    arguments = {
-        name: f"value-of-{name}"
-        for name in ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")
-    }
-    _install_fake_awsglue(monkeypatch, arguments)
-    calls: list[tuple[Any, ...]] = []
+def _run_entrypoint(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]) -> tuple[list[str], list[Any]]:
+    """Runs the script as Glue would, with `arguments` on its command line; gives the names it asked Glue for and
+    the calls it made to run_glue_job."""
+    asked: list[str] = []
+    calls: list[Any] = []
+    _install_fake_awsglue(monkeypatch, arguments, asked)
+    # Glue passes each argument as two words, `--name value`.
+    command_line = [word for name, value in arguments.items() for word in (f"--{name}", value)]
+    monkeypatch.setattr(sys, "argv", ["glue_entrypoint.py", *command_line])
     monkeypatch.setattr(boto3, "client", lambda service: f"{service}-client")
     monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", staticmethod(lambda: "spark-context"))
 
-    def fake_run(spark: Any, args: dict[str, str], s3_client: Any, glue_client: Any) -> None:
-        calls.append((spark, dict(args), s3_client, glue_client))
+    # Keyword-only and without a glue client: an entrypoint that passes one, or passes the client by position, fails.
+    def fake_run(spark: Any, args: dict[str, str], *, s3_client: Any) -> None:
+        calls.append((spark, dict(args), s3_client))
         _FakeJob.events.append("run")
 
     monkeypatch.setattr(glue_job, "run_glue_job", fake_run)
     _FakeJob.events = []
-
     runpy.run_path(str(ENTRYPOINT), run_name="__main__")
+    return asked, calls
 
-    assert calls == [("the-session", arguments, "s3-client", "glue-client")]
+
+def test_the_entrypoint_runs_the_job_with_glue_s_arguments_and_an_s3_client_then_commits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    arguments = {name: f"value-of-{name}" for name in REQUIRED}
+
+    asked, calls = _run_entrypoint(monkeypatch, arguments)
+
+    assert asked == list(REQUIRED)
+    assert calls == [("the-session", arguments, "s3-client")]
     assert _FakeJob.events == ["init value-of-JOB_NAME", "run", "commit"]
+
+
+def test_the_entrypoint_passes_the_datasets_argument_when_the_job_has_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    arguments = {
+        **{name: f"value-of-{name}" for name in REQUIRED},
+        "datasets": '{"Sales-EU": {"newVersion": "append"}}',
+    }
+
+    asked, calls = _run_entrypoint(monkeypatch, arguments)
+
+    assert asked == [*REQUIRED, "datasets"]
+    assert calls == [("the-session", arguments, "s3-client")]
 
 
 def test_only_the_entrypoint_imports_awsglue() -> None:

@@ -1,299 +1,453 @@
-"""Whole runs: idempotent re-runs, files of the same day side by side, isolation of failures, catalog and report."""
+"""Whole runs against Iceberg tables: one copy of every object version's rows however often it is processed, a new
+version replacing or joining the old, runs at once, failed runs, skipped and failed files, schema and report."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from file_processor.catalog import CatalogError
-from file_processor.catalog_model import CatalogOutcome, TableUpdate
-from file_processor.file_execution import REPLACED_WHILE_READ
-from file_processor.local_catalog import LocalJsonCatalog
+import pytest
+from file_processor import table_commit
+from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
+from file_processor.file_plan import SUPERSEDED, VERSION_GONE
+from file_processor.job import REPLACED_WHILE_READ, JobSettings
 from file_processor.object_store import LocalObjectStore, ObjectInfo
-from file_processor.output_layout import source_id
+from file_processor.run_report import FileStatus, RunReport, RunStatus
+from file_processor.table_commit import CommitStatus
+from file_processor.tables import TABLE_PROPERTIES, TableName
 from pyspark.sql import SparkSession
 
-from .conftest import DATABASE, Workspace
+from .conftest import JOB_NAME, Workspace
 
 
-def _ids(spark: SparkSession, workspace: Workspace) -> list[int]:
-    return sorted(row["id"] for row in workspace.table_rows(spark).select("id").collect())
+def _rows(spark: SparkSession, workspace: Workspace, *columns: str) -> list[tuple[Any, ...]]:
+    rows = [tuple(row) for row in workspace.table_rows(spark).select(*columns).collect()]
+    return sorted(rows, key=lambda row: tuple((value is not None, value) for value in row))
 
 
-def test_running_the_same_manifest_twice_leaves_the_same_rows(spark: SparkSession, workspace: Workspace) -> None:
-    workspace.write("a.csv", "id,name\n1,x\n2,y\nbad\n")
+def _main_snapshot(spark: SparkSession, workspace: Workspace, table: str = "orders") -> int | None:
+    refs = spark.sql(f"SELECT snapshot_id FROM {workspace.table(table).identifier}.refs WHERE name = 'main'").collect()
+    return int(refs[0]["snapshot_id"]) if refs else None
+
+
+def _branches(spark: SparkSession, workspace: Workspace, table: str = "orders") -> list[str]:
+    return sorted(
+        row["name"] for row in spark.sql(f"SELECT name FROM {workspace.table(table).identifier}.refs").collect()
+    )
+
+
+def _settings(policy: NewVersionPolicy, **columns: str) -> JobSettings:
+    return JobSettings(datasets=DatasetRegistry({"orders": DatasetSettings(columns, policy)}))
+
+
+def test_running_the_same_manifest_twice_leaves_one_copy_of_each_row(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id,name\n1,x\n2,y\n3,z,extra\n")
     manifest = workspace.manifest("a.csv")
     workspace.run(spark, manifest, run_id="jr_1")
-    first = sorted(map(tuple, workspace.table_rows(spark).select("id", "name").collect()))
 
-    workspace.run(spark, manifest, run_id="jr_2")
+    second = workspace.run(spark, manifest, run_id="jr_2")
 
-    assert sorted(map(tuple, workspace.table_rows(spark).select("id", "name").collect())) == first
+    assert second.status == RunStatus.SUCCEEDED
+    assert _rows(spark, workspace, "id", "name", "processing_job") == [
+        (1, "x", f"{JOB_NAME}/jr_2"),
+        (2, "y", f"{JOB_NAME}/jr_2"),
+    ]
     assert workspace.quarantine_rows(spark).count() == 1
-    jobs = {row["processing_job"] for row in workspace.table_rows(spark).select("processing_job").collect()}
-    assert jobs == {"file-processor-test/jr_2"}
+    assert (second.files[0].rows_written, second.files[0].rows_quarantined) == (2, 1)
+    assert {commit.rows_removed for commit in second.commits} == {2, 1}
 
 
-def test_two_files_of_the_same_day_are_both_kept(spark: SparkSession, workspace: Workspace) -> None:
+def test_a_duplicate_event_in_another_manifest_leaves_one_copy(spark: SparkSession, workspace: Workspace) -> None:
     workspace.write("a.csv", "id\n1\n2\n")
     workspace.write("b.csv", "id\n3\n")
+    workspace.run(spark, workspace.manifest("a.csv"), run_id="jr_1")
 
-    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
-    workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+    workspace.run(spark, workspace.manifest("b.csv", "a.csv"), run_id="jr_2")
 
-    assert _ids(spark, workspace) == [1, 2, 3]
-    sources = {row["source_id"] for row in workspace.table_rows(spark).select("source_id").collect()}
-    assert len(sources) == 2
+    assert _rows(spark, workspace, "id") == [(1,), (2,), (3,)]
 
 
-def test_a_new_version_of_the_same_key_gets_its_own_source_folder(spark: SparkSession, workspace: Workspace) -> None:
+def test_files_of_many_runs_share_one_day_partition(spark: SparkSession, workspace: Workspace) -> None:
+    for index in range(3):
+        workspace.write(f"f{index}.csv", f"id\n{index}\n")
+        workspace.run_files(spark, [f"f{index}.csv"], run_id=f"jr_{index}")
+
+    partitions = spark.sql(f"SELECT partition FROM {workspace.table().identifier}.partitions").collect()
+
+    assert len(partitions) == 1
+    assert _rows(spark, workspace, "id") == [(0,), (1,), (2,)]
+
+
+def test_tables_are_iceberg_partitioned_by_day_of_processing_with_the_platform_properties(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.run_files(spark, ["a.csv"])
+
+    properties = {
+        row["key"]: row["value"] for row in spark.sql(f"SHOW TBLPROPERTIES {workspace.table().identifier}").collect()
+    }
+    description = spark.sql(f"DESCRIBE TABLE EXTENDED {workspace.table().identifier}").collect()
+
+    assert properties["format-version"] == "2"
+    for key in ("write.delete.mode", "write.distribution-mode", "managed_by"):
+        assert properties[key] == TABLE_PROPERTIES[key]
+    assert any("days(processed_at)" in str(row["data_type"]) for row in description)
+
+
+def test_a_new_version_of_a_key_replaces_the_older_version_s_rows_by_default(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id,name\n1,x\n2,y\n3\n")
+    workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v1")), run_id="jr_1")
+    workspace.write("a.csv", "id,name\n10,z\n")
+
+    report = workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v2")), run_id="jr_2")
+
+    assert report.status == RunStatus.SUCCEEDED
+    assert _rows(spark, workspace, "id", "source_version") == [(10, "v2")]
+    assert workspace.quarantine_rows(spark).count() == 0
+
+
+def test_with_the_append_policy_a_new_version_joins_the_older_and_a_repeat_still_leaves_one_copy(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    settings = _settings(NewVersionPolicy.APPEND)
+    workspace.write("a.csv", "id\n1\n")
+    v1 = workspace.manifest(workspace.object_for("a.csv", version_id="v1"))
+    workspace.run(spark, v1, run_id="jr_1", settings=settings)
+    workspace.write("a.csv", "id\n2\n")
+    v2 = workspace.manifest(workspace.object_for("a.csv", version_id="v2"))
+
+    workspace.run(spark, v2, run_id="jr_2", settings=settings)
+    workspace.run(spark, v2, run_id="jr_3", settings=settings)
+
+    assert _rows(spark, workspace, "id", "source_version") == [(1, "v1"), (2, "v2")]
+
+
+def test_an_empty_new_version_removes_the_older_version_s_rows(spark: SparkSession, workspace: Workspace) -> None:
     workspace.write("a.csv", "id\n1\n")
     workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v1")), run_id="jr_1")
+    workspace.write("a.csv", "id\n")
 
-    workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v2")), run_id="jr_2")
+    report = workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v2")), run_id="jr_2")
 
-    sources = {row["source_id"] for row in workspace.table_rows(spark).select("source_id").collect()}
-    assert len(sources) == 2
+    assert report.files[0].status == FileStatus.SUCCEEDED
+    assert workspace.table_rows(spark).count() == 0
 
 
-def test_one_failing_file_does_not_stop_the_others_and_fails_the_run(spark: SparkSession, workspace: Workspace) -> None:
+def test_a_run_that_commits_while_another_is_staging_makes_the_other_retry_and_both_succeed(
+    spark: SparkSession, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write("a.csv", "id\n1\n2\n")
+    workspace.write("b.csv", "id\n3\n")
+    publish = table_commit._publish
+    reports: list[RunReport] = []
+
+    def publish_after_another_run(spark_: SparkSession, table: TableName, branch: str, base: int | None) -> int:
+        if not reports and branch == "run_jr_1":
+            reports.append(workspace.run(spark, workspace.manifest("a.csv", "b.csv"), run_id="jr_2"))
+        return publish(spark_, table, branch, base)
+
+    monkeypatch.setattr(table_commit, "_publish", publish_after_another_run)
+    first = workspace.run(spark, workspace.manifest("a.csv"), run_id="jr_1")
+
+    assert first.status == RunStatus.SUCCEEDED and reports[0].status == RunStatus.SUCCEEDED
+    assert first.commits[0].attempts == 2
+    assert _rows(spark, workspace, "id", "processing_job") == [
+        (1, f"{JOB_NAME}/jr_1"),
+        (2, f"{JOB_NAME}/jr_1"),
+        (3, f"{JOB_NAME}/jr_2"),
+    ]
+    assert _branches(spark, workspace) == ["main"]
+
+
+def test_a_rollback_while_a_run_stages_is_not_undone_by_its_publish(
+    spark: SparkSession, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workspace.write("good.csv", "id\n1\n")
-    workspace.write("empty.csv", b"")
-    broken_folder = source_id(workspace.object_for("empty.csv"))
+    workspace.write("bad-load.csv", "id\n666\n")
+    workspace.write("next.csv", "id\n2\n")
+    workspace.run_files(spark, ["good.csv"], run_id="jr_1")
+    good = _main_snapshot(spark, workspace)
+    workspace.run_files(spark, ["bad-load.csv"], run_id="jr_2")
+    publish = table_commit._publish
+    rolled_back: list[bool] = []
 
-    class FailingStore(LocalObjectStore):
-        def delete_prefix(self, uri: str) -> int:
-            if broken_folder in uri:
-                raise OSError("disk on fire")
-            return super().delete_prefix(uri)
+    def roll_back_then_publish(spark_: SparkSession, table: TableName, branch: str, base: int | None) -> int:
+        if not rolled_back and table.table == "orders":
+            spark.sql(f"CALL glue_catalog.system.rollback_to_snapshot('{table.procedure_argument}', {good})")
+            rolled_back.append(True)
+        return publish(spark_, table, branch, base)
 
-    environment = replace(workspace.environment(), store=FailingStore())
-    report = workspace.run(spark, workspace.manifest("empty.csv", "good.csv"), environment=environment)
+    monkeypatch.setattr(table_commit, "_publish", roll_back_then_publish)
+    report = workspace.run_files(spark, ["next.csv"], run_id="jr_3")
 
-    statuses = {Path(result.source_file).name: result.status for result in report.files}
-    assert statuses == {"empty.csv": "failed", "good.csv": "succeeded"}
-    assert report.files[0].reason == "OSError: disk on fire"
-    assert report.status == "failed"
-    assert _ids(spark, workspace) == [1]
+    assert report.commits[0].attempts == 2
+    assert _rows(spark, workspace, "id") == [(1,), (2,)]
 
 
-def test_an_object_replaced_since_the_event_is_skipped(spark: SparkSession, workspace: Workspace) -> None:
+def test_two_runs_of_one_manifest_in_parallel_threads_leave_one_copy(spark: SparkSession, workspace: Workspace) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    for index in range(4):
+        workspace.write(f"f{index}.csv", f"id\n{index}\n{index + 10}\n")
+    manifest = workspace.manifest(*[f"f{index}.csv" for index in range(4)])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda run_id: workspace.run(spark, manifest, run_id=run_id), ["jr_a", "jr_b"]))
+
+    assert [report.status for report in reports] == [RunStatus.SUCCEEDED, RunStatus.SUCCEEDED]
+    assert _rows(spark, workspace, "id") == sorted((value,) for index in range(4) for value in (index, index + 10))
+
+
+def test_a_run_that_fails_while_staging_leaves_each_table_at_its_previous_snapshot(
+    spark: SparkSession, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v1")), run_id="jr_1")
+    before = _main_snapshot(spark, workspace)
+    workspace.write("a.csv", "id\n2\n3\n")
+
+    def failing_append(*args: object) -> int:
+        raise OSError("the network went away mid-write")
+
+    monkeypatch.setattr(table_commit, "_append", failing_append)
+    report = workspace.run(spark, workspace.manifest(workspace.object_for("a.csv", version_id="v2")), run_id="jr_2")
+
+    assert report.status == RunStatus.FAILED
+    assert report.commits[0].status == CommitStatus.FAILED
+    assert "the network went away" in str(report.commits[0].error)
+    assert report.files[0].status == FileStatus.FAILED
+    assert _main_snapshot(spark, workspace) == before
+    assert _rows(spark, workspace, "id", "source_version") == [(1, "v1")]
+    assert _branches(spark, workspace) == ["main"]
+
+
+def test_an_object_whose_notified_version_is_gone_fails_the_file_and_the_run(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("good.csv", "id\n1\n")
+    gone = workspace.object_for("gone.csv")
+
+    report = workspace.run(spark, workspace.manifest(gone, "good.csv"))
+
+    assert [result.status for result in report.files] == [FileStatus.FAILED, FileStatus.SUCCEEDED]
+    assert report.files[0].reason == VERSION_GONE
+    assert report.status == RunStatus.FAILED
+    assert _rows(spark, workspace, "id") == [(1,)]
+
+
+def test_an_object_replaced_since_the_event_is_skipped_and_with_append_it_fails(
+    spark: SparkSession, workspace: Workspace
+) -> None:
     workspace.write("a.csv", "id\n1\n")
     stale = replace(workspace.object_for("a.csv"), e_tag="an-older-etag")
 
-    report = workspace.run(spark, workspace.manifest(stale))
+    replaced = workspace.run(spark, workspace.manifest(stale), run_id="jr_1")
+    appended = workspace.run(
+        spark, workspace.manifest(stale), run_id="jr_2", settings=_settings(NewVersionPolicy.APPEND)
+    )
 
-    (result,) = report.files
-    assert result.status == "skipped"
-    assert result.reason is not None and "newer version" in result.reason
-    assert report.status == "succeeded"
+    assert (replaced.files[0].status, replaced.files[0].reason) == (FileStatus.SKIPPED, SUPERSEDED)
+    assert replaced.status == RunStatus.SUCCEEDED
+    assert appended.files[0].status == FileStatus.FAILED
+    assert not workspace.table_exists(spark)
 
 
-def test_an_object_replaced_while_it_is_read_keeps_no_rows_under_the_old_version(
+class _ReplacedAfterPlanning(LocalObjectStore):
+    """The named file reports a newer version from its `after`-th look on: replaced while the run read it."""
+
+    def __init__(self, name: str, after: int) -> None:
+        self._name = name
+        self._after = after
+        self._looks = 0
+
+    def info(self, uri: str) -> ObjectInfo:
+        found = super().info(uri)
+        if not uri.endswith(self._name):
+            return found
+        self._looks += 1
+        return found if self._looks < self._after else replace(found, e_tag="a-newer-version")
+
+
+def test_an_object_replaced_while_it_is_read_commits_none_of_its_rows(
     spark: SparkSession, workspace: Workspace
 ) -> None:
-    workspace.write("a.csv", "id\n1\n2\nbad\n")
-    planned = workspace.object_for("a.csv")
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("b.csv", "id\n2\n")
+    environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=2))
 
-    class ReplacedAfterPlanning(LocalObjectStore):
-        """The first look (planning) sees the manifest's version; later looks see a newer one."""
+    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment)
 
-        looks = 0
-
-        def info(self, uri: str) -> ObjectInfo:
-            ReplacedAfterPlanning.looks += 1
-            current = super().info(uri)
-            return current if ReplacedAfterPlanning.looks == 1 else replace(current, e_tag="a-newer-etag")
-
-    environment = replace(workspace.environment(), store=ReplacedAfterPlanning())
-    report = workspace.run(spark, workspace.manifest(planned), environment=environment)
-
-    (result,) = report.files
-    assert (result.status, result.reason) == ("skipped", REPLACED_WHILE_READ)
-    folder = source_id(planned)
-    assert not list(workspace.output.rglob(f"source_id={folder}"))
-    assert report.status == "succeeded"
+    assert [(result.status, result.reason) for result in report.files] == [
+        (FileStatus.SKIPPED, REPLACED_WHILE_READ),
+        (FileStatus.SUCCEEDED, None),
+    ]
+    assert _rows(spark, workspace, "id") == [(2,)]
 
 
-def test_two_runs_writing_one_object_at_once_fail_the_file_instead_of_hiding_the_duplicate(
+def test_an_object_replaced_after_the_read_but_before_the_commit_is_left_out_of_it(
     spark: SparkSession, workspace: Workspace
 ) -> None:
-    workspace.write("a.csv", "id\n1\n2\n")
-    foreign = "part-00000-0b7e1d2c-4f6a-4e1b-9c3d-2a1f0e9d8c7b-c000.snappy.parquet"
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("b.csv", "id\n2\n")
+    # Looks: planning, after the read, then on staging the data table: the third sees the newer version.
+    environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=3))
 
-    class AnotherRunWritesToo(LocalObjectStore):
-        """Just after this run's write, a concurrent run's part file lands in the same data folder."""
+    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment)
 
-        def list_names(self, uri: str) -> list[str]:
-            if "/quarantine/" not in uri and Path(uri).exists():
-                (Path(uri) / foreign).write_bytes(b"another run's rows")
-            return super().list_names(uri)
-
-    environment = replace(workspace.environment(), store=AnotherRunWritesToo())
-    report = workspace.run(spark, workspace.manifest("a.csv"), environment=environment)
-
-    (result,) = report.files
-    assert result.status == "failed"
-    assert result.reason is not None and result.reason.startswith("ConcurrentWriteError: 2 runs wrote")
-    assert report.status == "failed"
+    assert report.files[0].status == FileStatus.SKIPPED
+    assert report.files[1].status == FileStatus.SUCCEEDED
+    assert _rows(spark, workspace, "id") == [(2,)]
 
 
-def test_an_object_deleted_since_the_event_is_skipped(spark: SparkSession, workspace: Workspace) -> None:
-    report = workspace.run(spark, workspace.manifest(workspace.object_for("gone.csv")))
-
-    (result,) = report.files
-    assert (result.status, result.reason) == ("skipped", "the object no longer exists (deleted after the upload event)")
-
-
-def test_the_first_run_creates_the_table_and_registers_each_written_partition(
-    spark: SparkSession, workspace: Workspace
-) -> None:
-    workspace.write("a.csv", "id,amount\n1,2.50\n")
-    workspace.write("b.csv", "id,amount\n2,3.75\n")
-
-    report = workspace.run_files(spark, ["a.csv", "b.csv"])
-
-    document = workspace.catalog.read("orders")
-    assert document is not None
-    assert report.catalog.outcome is not None and report.catalog.outcome.action == "created"
-    columns = [(c["Name"], c["Type"]) for c in document["Table"]["StorageDescriptor"]["Columns"]]
-    assert columns[:2] == [("id", "int"), ("amount", "decimal(38,2)")]
-    locations = sorted(p["StorageDescriptor"]["Location"] for p in document["Partitions"].values())
-    assert locations == sorted(r.output_path + "/" for r in report.files if r.output_path)
-
-
-def test_quarantined_rows_are_catalogued_in_their_own_table_next_to_the_data(
+def test_one_file_s_storage_error_does_not_stop_the_others_and_fails_the_run(
     spark: SparkSession, workspace: Workspace
 ) -> None:
     workspace.write("good.csv", "id\n1\n")
-    workspace.write("mixed.csv", "id\n2\nnot-a-number\n")
+    workspace.write("broken.csv", "id\n2\n")
 
-    report = workspace.run_files(spark, ["good.csv", "mixed.csv"])
+    class FailingStore(LocalObjectStore):
+        def read_bytes(self, uri: str, max_bytes: int | None = None) -> bytes:
+            if uri.endswith("broken.csv"):
+                raise OSError("disk on fire")
+            return super().read_bytes(uri, max_bytes)
 
-    document = workspace.catalog.read("orders__quarantine")
-    assert document is not None
-    assert report.quarantine_catalog.outcome is not None and report.quarantine_catalog.outcome.action == "created"
-    columns = [(c["Name"], c["Type"]) for c in document["Table"]["StorageDescriptor"]["Columns"]]
-    assert columns == [
-        ("raw_record", "string"),
-        ("reason", "string"),
-        ("processed_at", "timestamp"),
-        ("source_file", "string"),
-        ("processing_job", "string"),
+    environment = replace(workspace.environment(), store=FailingStore())
+    report = workspace.run(spark, workspace.manifest("broken.csv", "good.csv"), environment=environment)
+
+    assert [(result.status, result.reason) for result in report.files] == [
+        (FileStatus.FAILED, "OSError: disk on fire"),
+        (FileStatus.SUCCEEDED, None),
     ]
-    assert document["Table"]["StorageDescriptor"]["Location"] == workspace.layout.quarantine_location("orders")
-    (partition,) = document["Partitions"].values()
-    (mixed,) = [result for result in report.files if result.rows_quarantined]
-    assert partition["Values"] == [mixed.ingest_date.isoformat(), mixed.source_id]
-    assert partition["StorageDescriptor"]["Location"] == f"{mixed.quarantine_path}/"
-    (row,) = spark.read.parquet(partition["StorageDescriptor"]["Location"]).collect()
-    assert (row["raw_record"], row["reason"]) == ("not-a-number", "column 'id' expects int, got 'not-a-number'")
+    assert report.status == RunStatus.FAILED
+    assert _rows(spark, workspace, "id") == [(1,)]
 
 
 def test_a_run_without_bad_rows_creates_no_quarantine_table(spark: SparkSession, workspace: Workspace) -> None:
-    workspace.write("good.csv", "id\n1\n")
-
-    report = workspace.run_files(spark, ["good.csv"], run_id="jr_3")
-
-    assert workspace.catalog.read("orders__quarantine") is None
-    written = json.loads((workspace.output / "assets" / "reports" / "file-processor-test" / "jr_3.json").read_text())
-    assert written["quarantineCatalog"] == {"table": "orders__quarantine", "action": "none", "error": None}
-    assert report.status == "succeeded"
-
-
-def test_a_refused_quarantine_table_fails_the_run_and_keeps_the_data_table(
-    spark: SparkSession, workspace: Workspace
-) -> None:
-    workspace.write("mixed.csv", "id,name\n1,x\n2,y,one field too many\n")
-
-    class RefusingCatalog(LocalJsonCatalog):
-        def publish(self, update: TableUpdate) -> CatalogOutcome:
-            if update.table.endswith("__quarantine"):
-                raise CatalogError("AccessDeniedException")
-            return super().publish(update)
-
-    environment = replace(workspace.environment(), catalog=RefusingCatalog(workspace.output / "catalog", DATABASE))
-    report = workspace.run(spark, workspace.manifest("mixed.csv"), environment=environment)
-
-    assert report.status == "failed"
-    assert report.catalog_errors == ["orders__quarantine: CatalogError: AccessDeniedException"]
-    assert workspace.catalog.read("orders") is not None
-    assert report.to_json()["quarantineCatalog"]["action"] == "failed"
-
-
-def test_a_later_file_with_new_columns_adds_them_to_the_table(spark: SparkSession, workspace: Workspace) -> None:
     workspace.write("a.csv", "id\n1\n")
-    workspace.write("b.csv", "id,city\n2,Lyon\n")
-    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
 
-    report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+    report = workspace.run_files(spark, ["a.csv"])
 
-    assert report.catalog.outcome is not None and report.catalog.outcome.action == "updated"
-    assert [c.name for c in report.catalog.outcome.columns] == ["id", "city"]
-    cities = {row["id"]: row["city"] for row in workspace.table_rows(spark).collect()}
-    assert cities == {1: None, 2: "Lyon"}
+    assert [commit.status for commit in report.commits] == [CommitStatus.COMMITTED, CommitStatus.UNCHANGED]
+    assert not workspace.table_exists(spark, "orders__quarantine")
 
 
-def test_a_later_file_whose_values_conflict_with_the_table_type_is_checked_against_the_table(
+def test_quarantined_rows_keep_the_raw_record_the_reason_and_the_source(
     spark: SparkSession, workspace: Workspace
 ) -> None:
-    workspace.write("a.csv", "id,qty\n1,5\n")
-    workspace.write("b.csv", "id,qty\n2,six\n3,7\n")
+    workspace.write("a.csv", "id,name\n1,x\n2,y\n")
+    workspace.write("b.csv", "id,name\nnope,y\n")
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+
+    workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    (row,) = workspace.quarantine_rows(spark).collect()
+    assert (row["raw_record"], row["reason"], row["source_key"], row["processing_job"]) == (
+        "nope,y",
+        "column 'id' expects int, got 'nope'",
+        "local/b.csv",
+        f"{JOB_NAME}/jr_2",
+    )
+
+
+def test_a_later_file_with_new_columns_adds_them_before_the_metadata_columns(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id\n1\n")
+    workspace.write("b.csv", "id,note\n2,hello\n")
+    workspace.run_files(spark, ["a.csv"], run_id="jr_1")
+
+    workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+
+    assert workspace.table_rows(spark).columns[:3] == ["id", "note", "processed_at"]
+    assert _rows(spark, workspace, "id", "note") == [(1, None), (2, "hello")]
+
+
+def test_values_that_conflict_with_the_table_type_are_quarantined_and_the_conflict_reported(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "amount\n1\n")
+    workspace.write("b.csv", "amount\nlots\n2\n")
     workspace.run_files(spark, ["a.csv"], run_id="jr_1")
 
     report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
 
-    (result,) = report.files
-    assert [(c.column, c.file_type, c.table_type) for c in result.conflicts] == [("qty", "string", "int")]
-    assert (result.rows_written, result.rows_quarantined) == (1, 1)
-    (reason,) = [row["reason"] for row in workspace.quarantine_rows(spark).collect()]
-    assert reason == "column 'qty' expects int, got 'six'"
-    assert workspace.catalog.data_columns("orders") is not None
-    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["int", "int"]
+    assert [(c.column, c.file_type, c.table_type) for c in report.files[0].conflicts] == [("amount", "string", "int")]
+    assert (report.files[0].rows_written, report.files[0].rows_quarantined) == (1, 1)
 
 
 def test_large_integers_widen_an_int_column_to_bigint(spark: SparkSession, workspace: Workspace) -> None:
     workspace.write("a.csv", "id\n1\n")
-    workspace.write("b.csv", "id\n5000000000\n")
+    workspace.write("b.csv", "id\n9000000000\n")
     workspace.run_files(spark, ["a.csv"], run_id="jr_1")
 
-    report = workspace.run_files(spark, ["b.csv"], run_id="jr_2")
+    workspace.run_files(spark, ["b.csv"], run_id="jr_2")
 
-    assert report.files[0].rows_written == 1
-    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["bigint"]
+    assert dict(workspace.table_rows(spark).dtypes)["id"] == "bigint"
+    assert _rows(spark, workspace, "id") == [(1,), (9000000000,)]
 
 
-def test_files_of_one_manifest_are_typed_in_manifest_order(spark: SparkSession, workspace: Workspace) -> None:
-    workspace.write("a.csv", "id,code\n1,10\n")
-    workspace.write("b.csv", "id,code\n2,A7\n")
+def test_files_of_one_manifest_with_different_columns_are_read_in_one_run(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    workspace.write("a.csv", "id,name\n1,x\n")
+    workspace.write("b.csv", "name,id,extra\ny,2,true\n")
 
     report = workspace.run_files(spark, ["a.csv", "b.csv"])
 
-    assert [r.rows_quarantined for r in report.files] == [0, 1]
-    assert [c.type for c in workspace.catalog.data_columns("orders") or []] == ["int", "int"]
+    assert report.status == RunStatus.SUCCEEDED
+    assert _rows(spark, workspace, "id", "name", "extra") == [(1, "x", None), (2, "y", True)]
 
 
-def test_the_report_is_written_where_operators_and_the_smoke_test_look(
+def test_declared_column_types_win_over_inference_so_one_mistyped_value_is_quarantined(
     spark: SparkSession, workspace: Workspace
 ) -> None:
-    workspace.write("a.csv", "id\n1\n")
-    workspace.write("latin1.csv", "id\n\xe9\n".encode("latin-1"))
+    workspace.write("a.csv", "amount,code\n1.50,\n2.25,007\noops,9\n")
+    settings = _settings(NewVersionPolicy.REPLACE, amount="decimal(38,2)", code="string")
 
-    workspace.run_files(spark, ["a.csv", "latin1.csv"], run_id="jr_9")
+    report = workspace.run_files(spark, ["a.csv"], settings=settings)
 
-    report = json.loads((workspace.output / "assets" / "reports" / "file-processor-test" / "jr_9.json").read_text())
-    assert report["database"] == DATABASE
-    assert report["totals"] == {
-        "files": 2,
-        "filesSucceeded": 1,
-        "filesQuarantined": 1,
-        "filesSkipped": 0,
-        "filesFailed": 0,
-        "rowsRead": 1,
-        "rowsWritten": 1,
-        "rowsQuarantined": 0,
-        "inputPasses": 1.0,
+    assert dict(workspace.table_rows(spark).dtypes)["amount"] == "decimal(38,2)"
+    assert _rows(spark, workspace, "code") == [(None,), ("007",)]
+    assert report.files[0].rows_quarantined == 1
+
+
+def test_every_file_s_counts_reconcile_with_what_the_tables_hold(spark: SparkSession, workspace: Workspace) -> None:
+    workspace.write("a.csv", "id,name\n1,a\n2,b\n9\n")
+    workspace.write("b.csv", "id,name\n3,c\n4\n5,e,f\n")
+
+    report = workspace.run_files(spark, ["a.csv", "b.csv"])
+
+    held = {
+        row["source_key"]: row["count"] for row in workspace.table_rows(spark).groupBy("source_key").count().collect()
     }
-    assert report["catalog"]["partitionsCreated"] == 1
-    assert [f["status"] for f in report["files"]] == ["succeeded", "quarantined"]
+    bad = {
+        row["source_key"]: row["count"]
+        for row in workspace.quarantine_rows(spark).groupBy("source_key").count().collect()
+    }
+    for result in report.files:
+        assert result.rows_read == result.rows_written + result.rows_quarantined
+        assert (result.rows_written, result.rows_quarantined) == (held[result.source_key], bad[result.source_key])
+        assert result.snapshot_id == report.commits[0].snapshot_id
+    assert report.quarantine_ratio == pytest.approx(3 / 6)
+
+
+def test_the_report_is_written_where_the_smoke_test_looks_in_the_shape_of_the_shared_fixture(
+    spark: SparkSession, workspace: Workspace, repository_root: Path
+) -> None:
+    workspace.write("a.csv", "id,Name\n1,x\nbad,y\n")
+
+    workspace.run_files(spark, ["a.csv"], run_id="jr_report")
+
+    written = json.loads(Path(workspace.layout.report(JOB_NAME, "jr_report")).read_text(encoding="utf-8"))
+    fixture = json.loads((repository_root / "shared-constructs/fixtures/run-report.json").read_text(encoding="utf-8"))
+    assert set(written) == set(fixture)
+    assert set(written["totals"]) == set(fixture["totals"])
+    assert {key for commit in fixture["commits"] for key in commit} == set(written["commits"][0])
+    assert set(written["files"][0]) == {key for file in fixture["files"] for key in file}
+    assert written["reportVersion"] == fixture["reportVersion"]
+    assert isinstance(written["commits"][0]["snapshotId"], str)

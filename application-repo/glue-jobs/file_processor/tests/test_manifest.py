@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +33,6 @@ def test_the_shared_fixture_parses_with_every_field(repository_root: Path) -> No
     assert first.s3_uri == "s3://glue-etl-dev-input-222222222222-eu-west-1/incoming/Sales-EU/2026/11/orders 1+2.csv"
     assert second.version_id is None
     assert second.size == 2048
-
-
-def test_the_ingest_date_is_the_utc_day_of_the_event(fixture_document: dict[str, Any]) -> None:
-    fixture_document["objects"][0]["eventTime"] = "2026-11-23T23:30:00-02:00"
-
-    manifest = parse_manifest(fixture_document)
-
-    assert manifest.objects[0].ingest_date == date(2026, 11, 24)
-    assert manifest.objects[1].ingest_date == date(2026, 11, 23)
 
 
 def test_the_fixture_table_name_is_what_dataset_table_name_derives(fixture_document: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from file_processor.column_types import BIGINT, BOOLEAN, DATE, DOUBLE, INT, STRI
 from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
 from file_processor.table_schema import Column
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 COLUMNS = [
     Column("id", INT),
@@ -107,6 +108,15 @@ def test_an_overflowing_int_is_refused_not_wrapped(spark: SparkSession) -> None:
     row = add_validation(_frame(spark, ("2147483648", *GOOD[1:])), COLUMNS).first()
 
     assert row is not None and row[REASON] == "column 'id' expects int, got '2147483648'"
+
+
+def test_kept_columns_pass_through_good_and_bad_rows_unchanged(spark: SparkSession) -> None:
+    frame = _frame(spark, GOOD, ("x7", *GOOD[1:])).withColumn("__path", F.lit("/in/a #1?.csv"))
+
+    rows = add_validation(frame, COLUMNS, keep=("__path",)).collect()
+
+    assert [(row["__path"], row[REASON] is None) for row in rows] == [("/in/a #1?.csv", True), ("/in/a #1?.csv", False)]
+    assert add_validation(frame, COLUMNS, keep=("__path",)).columns[-1] == "__path"
 
 
 def test_the_corrupt_record_column_is_last_in_the_read_schema() -> None:

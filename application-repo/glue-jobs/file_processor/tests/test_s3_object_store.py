@@ -1,4 +1,5 @@
-"""The S3 object store against botocore's Stubber: ranged reads, version checks, copies and prefix deletes."""
+"""The S3 object store against botocore's Stubber: URIs split with the key whole, ranged reads, version checks,
+copies and the report's write."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 from file_processor.object_store import ObjectNotFoundError
@@ -26,13 +28,38 @@ def _body(data: bytes) -> StreamingBody:
     return StreamingBody(io.BytesIO(data), len(data))
 
 
-def test_an_s3_uri_splits_into_bucket_and_key() -> None:
-    assert split_s3_uri("s3://bucket/incoming/a b+c.csv") == ("bucket", "incoming/a b+c.csv")
+@pytest.mark.parametrize(
+    ("uri", "key"),
+    [
+        ("s3://bucket/incoming/a b+c.csv", "incoming/a b+c.csv"),
+        ("s3://bucket/incoming/orders#2.csv", "incoming/orders#2.csv"),
+        ("s3://bucket/incoming/why?.csv", "incoming/why?.csv"),
+        ("s3://bucket/incoming/q?a=1&b=2#frag.csv", "incoming/q?a=1&b=2#frag.csv"),
+        ("s3://bucket/incoming/100%.csv", "incoming/100%.csv"),
+        ("s3://bucket/incoming/50%20off.csv", "incoming/50%20off.csv"),
+        ("s3://bucket/incoming/ünïcødé 日本.csv", "incoming/ünïcødé 日本.csv"),
+        ("s3://bucket/incoming//double/ slash .csv", "incoming//double/ slash .csv"),
+    ],
+)
+def test_an_s3_uri_splits_into_the_bucket_and_the_key_exactly_as_written(uri: str, key: str) -> None:
+    assert split_s3_uri(uri) == ("bucket", key)
 
 
-def test_a_path_that_is_not_an_s3_uri_is_refused() -> None:
+@pytest.mark.parametrize("uri", ["/data/file.csv", "s3:/bucket/key", "s3:///key", "https://bucket/key", "bucket/key"])
+def test_a_path_that_is_not_an_s3_uri_is_refused(uri: str) -> None:
     with pytest.raises(ValueError, match="expected an s3://bucket/key URI"):
-        split_s3_uri("/data/file.csv")
+        split_s3_uri(uri)
+
+
+def test_every_request_names_a_key_with_a_hash_and_a_question_mark_whole(s3: tuple[S3ObjectStore, Stubber]) -> None:
+    store, stubber = s3
+    stubber.add_response("head_object", {"ContentLength": 3, "ETag": '"e"'}, {"Bucket": "in", "Key": "a #1?.csv"})
+    stubber.add_response(
+        "get_object", {"Body": _body(b"a\n")}, {"Bucket": "in", "Key": "a #1?.csv", "Range": "bytes=0-9"}
+    )
+
+    assert store.info("s3://in/a #1?.csv").size == 3
+    assert store.read_bytes("s3://in/a #1?.csv", 10) == b"a\n"
 
 
 def test_the_sample_is_a_ranged_get_of_the_first_bytes(s3: tuple[S3ObjectStore, Stubber]) -> None:
@@ -78,54 +105,35 @@ def test_copy_is_one_copy_object_request(s3: tuple[S3ObjectStore, Stubber]) -> N
     stubber.add_response(
         "copy_object",
         {},
-        {"Bucket": "out", "Key": "quarantine/t/_files/bad.csv", "CopySource": {"Bucket": "in", "Key": "bad.csv"}},
+        {"Bucket": "out", "Key": "quarantine/t/s1/bad.csv", "CopySource": {"Bucket": "in", "Key": "bad.csv"}},
     )
 
-    store.copy("s3://in/bad.csv", "s3://out/quarantine/t/_files/bad.csv")
+    store.copy("s3://in/bad.csv", "s3://out/quarantine/t/s1/bad.csv")
 
 
-def test_delete_prefix_removes_every_listed_object_under_the_folder(s3: tuple[S3ObjectStore, Stubber]) -> None:
+def test_a_whole_read_asks_for_no_range(s3: tuple[S3ObjectStore, Stubber]) -> None:
+    store, stubber = s3
+    stubber.add_response("get_object", {"Body": _body(b"{}")}, {"Bucket": "assets", "Key": "manifests/m.json"})
+
+    assert store.read_bytes("s3://assets/manifests/m.json") == b"{}"
+
+
+def test_an_access_error_is_not_mistaken_for_a_missing_object(s3: tuple[S3ObjectStore, Stubber]) -> None:
+    store, stubber = s3
+    stubber.add_client_error("head_object", "403", http_status_code=403)
+
+    with pytest.raises(ClientError):
+        store.info("s3://in/secret.csv")
+
+
+def test_an_object_over_five_gib_is_not_copied(s3: tuple[S3ObjectStore, Stubber]) -> None:
     store, stubber = s3
     stubber.add_response(
-        "list_objects_v2",
-        {"Contents": [{"Key": "t/p=1/a.parquet"}, {"Key": "t/p=1/_SUCCESS"}], "IsTruncated": False},
-        {"Bucket": "out", "Prefix": "t/p=1/"},
-    )
-    stubber.add_response(
-        "delete_objects",
-        {},
-        {
-            "Bucket": "out",
-            "Delete": {"Objects": [{"Key": "t/p=1/a.parquet"}, {"Key": "t/p=1/_SUCCESS"}], "Quiet": True},
-        },
+        "head_object", {"ContentLength": 5 * 1024**3 + 1, "ETag": '"e"'}, {"Bucket": "in", "Key": "big.csv"}
     )
 
-    assert store.delete_prefix("s3://out/t/p=1") == 2
-
-
-def test_list_names_gives_the_names_under_the_folder_across_pages(s3: tuple[S3ObjectStore, Stubber]) -> None:
-    store, stubber = s3
-    stubber.add_response(
-        "list_objects_v2",
-        {"Contents": [{"Key": "t/p=1/a.parquet"}], "IsTruncated": True, "NextContinuationToken": "next"},
-        {"Bucket": "out", "Prefix": "t/p=1/"},
-    )
-    stubber.add_response(
-        "list_objects_v2",
-        {"Contents": [{"Key": "t/p=1/b.parquet"}], "IsTruncated": False},
-        {"Bucket": "out", "Prefix": "t/p=1/", "ContinuationToken": "next"},
-    )
-
-    assert store.list_names("s3://out/t/p=1") == ["a.parquet", "b.parquet"]
-
-
-def test_a_refused_delete_is_an_error_naming_the_key(s3: tuple[S3ObjectStore, Stubber]) -> None:
-    store, stubber = s3
-    stubber.add_response("list_objects_v2", {"Contents": [{"Key": "t/a"}], "IsTruncated": False})
-    stubber.add_response("delete_objects", {"Errors": [{"Key": "t/a", "Code": "AccessDenied", "Message": "no"}]})
-
-    with pytest.raises(RuntimeError, match="t/a: AccessDenied"):
-        store.delete_prefix("s3://out/t")
+    with pytest.raises(ValueError, match=r"s3://in/big\.csv is 5368709121 bytes; a single copy is limited to 5 GiB"):
+        store.copy("s3://in/big.csv", "s3://out/quarantine/t/s1/big.csv")
 
 
 def test_the_report_is_written_with_its_content_type(s3: tuple[S3ObjectStore, Stubber]) -> None:

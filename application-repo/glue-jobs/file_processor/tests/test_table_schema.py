@@ -1,9 +1,11 @@
-"""Schema evolution: the table's type wins, new columns are appended, int widens to bigint."""
+"""Schema evolution: the table's type wins, new columns are appended, int widens to bigint; the metadata columns."""
 
 from __future__ import annotations
 
-from file_processor.column_types import BIGINT, DOUBLE, INT, STRING, decimal_type
+from file_processor.column_types import BIGINT, DATE, DOUBLE, INT, STRING, TIMESTAMP, decimal_type
 from file_processor.table_schema import (
+    METADATA_COLUMNS,
+    RESERVED_COLUMN_NAMES,
     Column,
     TypeConflict,
     data_columns_only,
@@ -62,7 +64,31 @@ def test_merging_widens_int_to_bigint_and_keeps_every_other_table_type() -> None
     assert merged == [Column("id", BIGINT), Column("amount", decimal_type(2))]
 
 
-def test_metadata_and_partition_columns_are_not_data_columns() -> None:
-    columns = [Column("id", INT), Column("processed_at", "timestamp"), Column("source_id", STRING)]
+def test_the_metadata_columns_are_not_data_columns() -> None:
+    columns = [
+        Column("id", INT),
+        Column("processed_at", TIMESTAMP),
+        Column("source_file", STRING),
+        Column("source_key", STRING),
+        Column("source_version", STRING),
+        Column("processing_job", STRING),
+    ]
 
     assert data_columns_only(columns) == [Column("id", INT)]
+
+
+def test_columns_named_ingest_date_or_source_id_are_data_columns() -> None:
+    columns = [Column("ingest_date", DATE), Column("source_id", STRING)]
+
+    assert data_columns_only(columns) == columns
+
+
+def test_every_table_ends_with_the_run_and_source_metadata_in_a_fixed_order() -> None:
+    assert [(column.name, column.type) for column in METADATA_COLUMNS] == [
+        ("processed_at", TIMESTAMP),
+        ("source_file", STRING),
+        ("source_key", STRING),
+        ("source_version", STRING),
+        ("processing_job", STRING),
+    ]
+    assert {column.name for column in METADATA_COLUMNS} == RESERVED_COLUMN_NAMES

@@ -2,7 +2,7 @@
 
 Athena folds identifiers to lowercase and needs quotes for names with spaces or a leading digit; Glue rejects some
 characters; Parquet is case-sensitive while Athena is not. So every CSV header becomes lowercase snake_case ASCII,
-unique, never empty, and never equal to a column the job adds itself (metadata and partition keys).
+unique, never empty, and never equal to a column the job adds itself (its metadata columns).
 """
 
 from __future__ import annotations

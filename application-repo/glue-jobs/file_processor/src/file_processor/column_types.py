@@ -59,6 +59,14 @@ def decimal_scale(type_name: str) -> int | None:
     return int(match.group(2)) if match else None
 
 
+def is_known_type(type_name: str) -> bool:
+    """One of the types the job writes: the plain ones, or decimal(38,S) with S up to MAX_DECIMAL_SCALE."""
+    scale = decimal_scale(type_name)
+    if scale is not None:
+        return type_name == decimal_type(scale) and scale <= MAX_DECIMAL_SCALE
+    return type_name in (STRING, BOOLEAN, INT, BIGINT, DOUBLE, DATE, TIMESTAMP)
+
+
 def decimal_pattern(scale: int) -> str:
     """Values of decimal(38, scale): at most `scale` decimals (never rounded) and at most 38 - scale integer digits."""
     integer_digits = DECIMAL_PRECISION - scale

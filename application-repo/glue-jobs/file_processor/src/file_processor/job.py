@@ -1,9 +1,13 @@
-"""One run of file_processor: every file of a manifest, then the catalog, then the report.
+"""One run of file_processor: every file of a manifest in one Spark read, one commit per table, then the report.
 
-The same function runs in Glue (S3 store, Glue catalog) and locally (local store, JSON catalog); only the pieces
-passed in differ. Files are planned in manifest order, then executed a few at a time (Spark runs jobs from several
-threads at once, so small files do not leave the cluster idle). A file's failure is recorded and the others go on;
-the run's status says whether anything failed, and the caller turns that into the job's exit status.
+The same function runs in Glue (S3 store, Glue Data Catalog) and locally (local files, a Hadoop catalog); only the
+pieces passed in and the session's catalog differ. Steps:
+1. plan: inspect every file (version, text, header, types) side by side, then fix types against the table in order;
+2. read: one lazy read over all files (grouped by column plan), validated, each row stamped with its source;
+3. cache it and count rows per file (the single pass over the input), check every file is still its version;
+4. evolve the tables, then commit the good rows and the quarantined rows, each table in one step (table_commit);
+5. count per file what the snapshots hold, reconcile read = written + quarantined, write the report.
+A file's problem is recorded and the others go on; the run's status says whether anything failed.
 """
 
 from __future__ import annotations
@@ -13,29 +17,64 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from pyspark.sql import SparkSession
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
-from file_processor.catalog import Catalog
-from file_processor.catalog_model import CatalogPublication, TableUpdate, WrittenPartition
-from file_processor.file_execution import QUARANTINE_DATA_COLUMNS, FileTarget, execute_plan, plan_result
-from file_processor.file_plan import READ, FilePlan, PlannerSettings, failed_plan, plan_file
-from file_processor.input_metrics import bytes_read, passes, storage_scheme
+from file_processor.batch_read import RunStamp, find_quoted_newlines, read_batch
+from file_processor.column_types import STRING
+from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
+from file_processor.file_plan import (
+    FilePlan,
+    PlanAction,
+    PlannerSettings,
+    failed_plan,
+    inspect_file,
+    reconcile,
+    still_current,
+)
+from file_processor.layout import OutputLayout, quarantine_table, source_key, source_version
 from file_processor.manifest import Manifest, ManifestObject
 from file_processor.object_store import ObjectStore
-from file_processor.output_layout import OutputLayout, partition_values, quarantine_table
-from file_processor.run_report import FAILED, SUCCEEDED, FileResult, RunContext, RunReport
-from file_processor.table_schema import METADATA_COLUMNS, merge_table_columns
+from file_processor.row_validation import RAW_RECORD, REASON
+from file_processor.run_report import FileResult, FileStatus, RunContext, RunReport
+from file_processor.table_commit import (
+    DEFAULT_MAX_ATTEMPTS,
+    CommitOutcome,
+    CommitStatus,
+    SourceObject,
+    TableChange,
+    commit_change,
+    committed_counts,
+    version_key,
+)
+from file_processor.table_schema import METADATA_COLUMNS, SOURCE_KEY, SOURCE_VERSION, Column, merge_table_columns
+from file_processor.tables import TableName, data_columns, ensure_table, table_columns
 
 LOG = logging.getLogger("file_processor")
-DEFAULT_MAX_CONCURRENT_FILES = 4
+
+RAW_RECORD_COLUMN = "raw_record"
+"""Quarantine rows: the record as read (for a malformed record, byte for byte; else its fields re-quoted as CSV)."""
+REASON_COLUMN = "reason"
+QUARANTINE_DATA_COLUMNS = (Column(RAW_RECORD_COLUMN, STRING), Column(REASON_COLUMN, STRING))
+"""The quarantine table's own columns; the metadata columns follow, as in every table the job writes."""
+REPLACED_WHILE_READ = (
+    "a newer version replaced the object (or it was deleted) while the run read it; none of its rows were "
+    "committed, and the newer version's own event processes it"
+)
+REPLACED_WHILE_READ_APPEND = (
+    "a newer version replaced the object (or it was deleted) while the run read it, so the rows read may be the "
+    "newer version's; none were committed"
+)
 
 
 @dataclass(frozen=True)
 class JobSettings:
     planner: PlannerSettings = field(default_factory=PlannerSettings)
-    max_concurrent_files: int = DEFAULT_MAX_CONCURRENT_FILES
+    datasets: DatasetRegistry = field(default_factory=DatasetRegistry)
+    max_commit_attempts: int = DEFAULT_MAX_ATTEMPTS
 
 
 @dataclass(frozen=True)
@@ -43,10 +82,31 @@ class JobEnvironment:
     """Where the run reads and writes; `locate` turns a manifest object into the URI Spark and the store read."""
 
     store: ObjectStore
-    catalog: Catalog
     layout: OutputLayout
     database: str
     locate: Callable[[ManifestObject], str]
+
+
+@dataclass
+class _Run:
+    """What one run carries from step to step."""
+
+    spark: SparkSession
+    manifest: Manifest
+    environment: JobEnvironment
+    context: RunContext
+    settings: JobSettings
+    dataset: DatasetSettings
+    data_table: TableName
+    quarantine: TableName
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def branch(self) -> str:
+        return "run_" + "".join(c if c.isalnum() else "_" for c in self.context.run_id)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
 
 
 def run_job(
@@ -58,25 +118,41 @@ def run_job(
 ) -> RunReport:
     """Processes the manifest and writes the report; never raises for a bad file, only for a report it cannot write."""
     settings = settings or JobSettings()
-    started = time.monotonic()
-    target = FileTarget(table=manifest.table, layout=environment.layout)
-    plans = _plan_all(manifest, environment, settings.planner)
-    schemes = {storage_scheme(plan.uri) for plan in plans}
-    before = bytes_read(spark, schemes)
-    results = _execute_all(spark, plans, target, environment.store, context, settings.max_concurrent_files)
-    input_passes = passes(before, bytes_read(spark, schemes), sum(p.size for p in plans if p.action == READ))
+    run = _Run(
+        spark=spark,
+        manifest=manifest,
+        environment=environment,
+        context=context,
+        settings=settings,
+        dataset=settings.datasets.settings_for(manifest.dataset),
+        data_table=TableName(environment.database, manifest.table),
+        quarantine=TableName(environment.database, quarantine_table(manifest.table)),
+    )
+    plans = _plan_all(run)
+    results: dict[int, FileResult] = {}
+    for index, plan in enumerate(plans):
+        if plan.action in (PlanAction.FAIL, PlanAction.SKIP):
+            status = FileStatus.FAILED if plan.action == PlanAction.FAIL else FileStatus.SKIPPED
+            results[index] = _result(plan, status, run.elapsed())
+        elif plan.action == PlanAction.UNREADABLE:
+            results[index] = _quarantine_whole_file(run, plan)
+    written = [index for index, plan in enumerate(plans) if plan.action in (PlanAction.READ, PlanAction.EMPTY)]
+    commits: tuple[CommitOutcome, ...] = ()
+    if written:
+        commits, outcomes = _write(run, [plans[index] for index in written])
+        results.update(zip(written, outcomes, strict=True))
 
-    catalog, quarantine_catalog = _publish(environment, manifest.table, plans, results)
     report = RunReport(
         context=context,
         manifest_id=manifest.manifest_id,
-        table=manifest.table,
+        dataset=manifest.dataset,
         database=environment.database,
-        files=tuple(results),
-        seconds=time.monotonic() - started,
-        catalog=catalog,
-        quarantine_catalog=quarantine_catalog,
-        input_passes=input_passes,
+        table=manifest.table,
+        quarantine_table=run.quarantine.table,
+        files=tuple(results[index] for index in range(len(plans))),
+        commits=commits,
+        seconds=run.elapsed(),
+        quarantine_ratio_threshold=run.dataset.quarantine_ratio_threshold,
     )
     report_uri = environment.layout.report(context.job_name, context.run_id)
     environment.store.write_bytes(report_uri, report.to_bytes(), "application/json")
@@ -84,96 +160,215 @@ def run_job(
     return report
 
 
-def _plan_all(manifest: Manifest, environment: JobEnvironment, settings: PlannerSettings) -> list[FilePlan]:
-    """Plans in manifest order, each against the table as the files before it leave it."""
-    table_columns = environment.catalog.data_columns(manifest.table)
-    plans: list[FilePlan] = []
-    for obj in manifest.objects:
+def _plan_all(run: _Run) -> list[FilePlan]:
+    """Inspects the files side by side, then fixes their types in manifest order against the table."""
+    environment = run.environment
+
+    def inspect(obj: ManifestObject) -> FilePlan:
         uri = environment.locate(obj)
         try:
-            plan = plan_file(obj, uri, environment.store, table_columns, settings)
+            return inspect_file(obj, uri, environment.store, run.dataset, run.settings.planner)
         except Exception as error:  # one file's storage error never fails the others
             LOG.error("planning %s failed: %s\n%s", uri, error, traceback.format_exc())
-            plan = failed_plan(obj, uri, f"{type(error).__name__}: {_first_line(error)}")
+            return failed_plan(obj, uri, f"{type(error).__name__}: {_first_line(error)}")
+
+    workers = max(1, min(run.settings.planner.max_parallel_inspections, len(run.manifest.objects)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inspect") as pool:
+        inspected = list(pool.map(inspect, run.manifest.objects))
+    columns = data_columns(run.spark, run.data_table)
+    plans: list[FilePlan] = []
+    for plan in inspected:
+        plan = reconcile(plan, columns)
+        if plan.action == PlanAction.READ:
+            columns = merge_table_columns(columns, [plan.columns])
         LOG.info("planned %s: %s%s", plan.uri, plan.action, f" ({plan.reason})" if plan.reason else "")
-        if plan.action == READ:
-            table_columns = merge_table_columns(table_columns, [plan.columns])
         plans.append(plan)
     return plans
 
 
-def _execute_all(
-    spark: SparkSession,
-    plans: Sequence[FilePlan],
-    target: FileTarget,
-    store: ObjectStore,
-    context: RunContext,
-    max_concurrent_files: int,
-) -> list[FileResult]:
-    def execute(plan: FilePlan) -> FileResult:
-        spark.sparkContext.setJobDescription(f"file_processor {plan.uri}")
-        started = time.monotonic()
-        try:
-            result = execute_plan(spark, plan, target, store, context)
-        except Exception as error:  # one bad file never fails the others
-            LOG.error("file %s failed: %s\n%s", plan.uri, error, traceback.format_exc())
-            return plan_result(plan, started, FAILED, reason=f"{type(error).__name__}: {_first_line(error)}")
-        LOG.info(
-            "file %s: %s, %d read, %d written, %d quarantined in %.1fs",
-            plan.uri,
-            result.status,
-            result.rows_read,
-            result.rows_written,
-            result.rows_quarantined,
-            result.seconds,
-        )
-        return result
-
-    with ThreadPoolExecutor(max_workers=max(1, max_concurrent_files), thread_name_prefix="file") as pool:
-        return list(pool.map(execute, plans))
-
-
-def _publish(
-    environment: JobEnvironment, table: str, plans: Sequence[FilePlan], results: Sequence[FileResult]
-) -> tuple[CatalogPublication, CatalogPublication]:
-    """Registers the partitions written for the table and for its quarantine rows (each file's own folders)."""
-    layout = environment.layout
-    written = [(plan, result) for plan, result in zip(plans, results, strict=True) if result.status == SUCCEEDED]
-    data = tuple(
-        WrittenPartition(
-            partition_values(plan.ingest_date, plan.source_id),
-            f"{result.output_path}/",
-            (*plan.columns, *METADATA_COLUMNS),
-        )
-        for plan, result in written
-        if result.output_path
-    )
-    quarantine = tuple(
-        WrittenPartition(
-            partition_values(plan.ingest_date, plan.source_id),
-            f"{result.quarantine_path}/",
-            (*QUARANTINE_DATA_COLUMNS, *METADATA_COLUMNS),
-        )
-        for plan, result in written
-        if result.quarantine_path
-    )
-    return (
-        _publish_table(environment.catalog, TableUpdate(table, layout.table_location(table), data)),
-        _publish_table(
-            environment.catalog,
-            TableUpdate(quarantine_table(table), layout.quarantine_location(table), quarantine),
-        ),
-    )
-
-
-def _publish_table(catalog: Catalog, update: TableUpdate) -> CatalogPublication:
-    if not update.partitions:
-        return CatalogPublication(update.table)
+def _quarantine_whole_file(run: _Run, plan: FilePlan) -> FileResult:
+    target = run.environment.layout.quarantined_file(run.manifest.table, plan.obj)
     try:
-        return CatalogPublication(update.table, outcome=catalog.publish(update))
-    except Exception as error:  # reported, then the run fails
-        LOG.error("catalog update of %s failed: %s\n%s", update.table, error, traceback.format_exc())
-        return CatalogPublication(update.table, error=f"{type(error).__name__}: {_first_line(error)}")
+        run.environment.store.copy(plan.uri, target)
+    except Exception as error:  # the file stays in the input bucket; the run alarms
+        LOG.error("copying %s to quarantine failed: %s", plan.uri, error)
+        return _result(plan, FileStatus.FAILED, run.elapsed(), reason=f"{plan.reason}; copying it failed: {error}")
+    return _result(plan, FileStatus.QUARANTINED, run.elapsed(), quarantined_file=target)
+
+
+def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
+    """Reads, commits and reconciles the files that have rows (or replace rows with none); one result per plan."""
+    spark = run.spark
+    reads = _choose_readers(spark, [plan for plan in plans if plan.action == PlanAction.READ])
+    by_uri = {plan.uri: plan for plan in reads}
+    plans = [by_uri.get(plan.uri, plan) for plan in plans]
+    stamp = RunStamp(processed_at=run.context.processed_at, processing_job=run.context.processing_job)
+    cached: DataFrame | None = None
+    try:
+        read_counts: dict[str, tuple[int, int]] = {}
+        if reads:
+            cached = read_batch(spark, reads, stamp).persist(StorageLevel.MEMORY_AND_DISK)
+            read_counts = _count_read_rows(cached)
+            spark.sparkContext.setJobDescription(f"file_processor {run.context.run_id}: commit")
+            merged = merge_table_columns(data_columns(spark, run.data_table), [plan.columns for plan in reads])
+            ensure_table(spark, run.data_table, merged)
+            if any(bad for _, bad in read_counts.values()):
+                ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
+        stale = {plan.uri for plan in plans if not still_current(plan.obj, plan.uri, run.environment.store)}
+        current = [plan for plan in plans if plan.uri not in stale]
+        commits = _commit_tables(run, current, cached, read_counts)
+    except Exception as error:  # the whole write failed: no table moved
+        LOG.error("run %s: writing failed: %s\n%s", run.context.run_id, error, traceback.format_exc())
+        reason = f"the run's write failed before its commit: {type(error).__name__}: {_first_line(error)}"
+        return (), [_result(plan, FileStatus.FAILED, run.elapsed(), reason=reason) for plan in plans]
+    finally:
+        if cached is not None:
+            cached.unpersist()
+    return commits.outcomes, [_file_result(run, plan, stale, read_counts, commits) for plan in plans]
+
+
+def _choose_readers(spark: SparkSession, reads: Sequence[FilePlan]) -> list[FilePlan]:
+    """Large files planned to be split by line are scanned first: one with a quoted newline is read multi-line."""
+    with_newlines = find_quoted_newlines(spark, [plan for plan in reads if not plan.multi_line])
+    return [replace(plan, multi_line=True) if plan.uri in with_newlines else plan for plan in reads]
+
+
+def _count_read_rows(cached: DataFrame) -> dict[str, tuple[int, int]]:
+    """Good and bad rows per object version; computing it fills the cache, the run's one pass over the input."""
+    rows = cached.groupBy(SOURCE_KEY, SOURCE_VERSION, F.col(REASON).isNull().alias("good")).count().collect()
+    counts: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row[SOURCE_KEY] is None:
+            raise RuntimeError(f"{row['count']} rows could not be matched to a file of the manifest")
+        key = f"{row[SOURCE_KEY]}#{row[SOURCE_VERSION]}"
+        good, bad = counts.get(key, (0, 0))
+        counts[key] = (good + row["count"], bad) if row["good"] else (good, bad + row["count"])
+    return counts
+
+
+@dataclass(frozen=True)
+class _Commits:
+    data: CommitOutcome
+    quarantine: CommitOutcome
+    written: dict[str, int]
+    quarantined: dict[str, int]
+    committed_at: float
+
+    @property
+    def outcomes(self) -> tuple[CommitOutcome, ...]:
+        return (self.data, self.quarantine)
+
+
+def _commit_tables(
+    run: _Run, plans: Sequence[FilePlan], cached: DataFrame | None, read_counts: dict[str, tuple[int, int]]
+) -> _Commits:
+    spark = run.spark
+    objects = [_source_object(plan) for plan in plans]
+    keep = [obj.key for obj in objects]
+    good = bad = None
+    if cached is not None:
+        rows = cached.where(F.col(SOURCE_KEY).isin(keep))
+        good = _shaped(rows.where(F.col(REASON).isNull()), table_columns(spark, run.data_table) or [])
+        if any(bad_rows for _, bad_rows in read_counts.values()):
+            quarantined = rows.where(F.col(REASON).isNotNull()).select(
+                F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN),
+                F.col(REASON).alias(REASON_COLUMN),
+                *(column.name for column in METADATA_COLUMNS),
+            )
+            bad = _shaped(quarantined, table_columns(spark, run.quarantine) or [])
+    by_object = {version_key(obj): plan for obj, plan in zip(objects, plans, strict=True)}
+
+    def still(obj: SourceObject) -> bool:
+        if run.dataset.new_version == NewVersionPolicy.APPEND:
+            return True
+        plan = by_object[version_key(obj)]
+        return still_current(plan.obj, plan.uri, run.environment.store)
+
+    outcomes = []
+    counts = []
+    for table, role, rows_to_add in ((run.data_table, "data", good), (run.quarantine, "quarantine", bad)):
+        change = TableChange(table, role, rows_to_add, objects, exists=table_columns(spark, table) is not None)
+        try:
+            outcome = commit_change(
+                spark, change, run.branch, run.dataset.new_version, still, run.settings.max_commit_attempts
+            )
+        except Exception as error:  # reported; the table stays at its previous snapshot
+            LOG.error("commit to %s failed: %s\n%s", table, error, traceback.format_exc())
+            outcome = CommitOutcome(
+                table.table, role, CommitStatus.FAILED, error=f"{type(error).__name__}: {_first_line(error)}"
+            )
+        outcomes.append(outcome)
+        snapshot = outcome.snapshot_id
+        counts.append({} if snapshot is None else committed_counts(spark, table, snapshot, run.context.processing_job))
+    return _Commits(outcomes[0], outcomes[1], counts[0], counts[1], run.elapsed())
+
+
+def _shaped(rows: DataFrame, columns: Sequence[Column]) -> DataFrame:
+    """The rows with exactly the table's columns, in its order and types (a column a file lacks is null)."""
+    present = set(rows.columns)
+    return rows.select(
+        *[
+            (F.col(f"`{column.name}`") if column.name in present else F.lit(None)).cast(column.type).alias(column.name)
+            for column in columns
+        ]
+    )
+
+
+def _file_result(
+    run: _Run, plan: FilePlan, stale: set[str], read_counts: dict[str, tuple[int, int]], commits: _Commits
+) -> FileResult:
+    obj = _source_object(plan)
+    key = version_key(obj)
+    elapsed = commits.committed_at
+    if plan.uri in stale or any(obj in commit.left_out for commit in commits.outcomes):
+        replace_policy = run.dataset.new_version == NewVersionPolicy.REPLACE
+        status = FileStatus.SKIPPED if replace_policy else FileStatus.FAILED
+        return _result(
+            plan, status, elapsed, reason=REPLACED_WHILE_READ if replace_policy else REPLACED_WHILE_READ_APPEND
+        )
+    failed = [commit for commit in commits.outcomes if commit.status == CommitStatus.FAILED]
+    if failed:
+        reason = "; ".join(f"commit to {commit.table} failed: {commit.error}" for commit in failed)
+        return _result(plan, FileStatus.FAILED, elapsed, reason=reason)
+    good, bad = read_counts.get(key, (0, 0))
+    written, quarantined = commits.written.get(key, 0), commits.quarantined.get(key, 0)
+    if good + bad != written + quarantined:
+        reason = (
+            f"counts do not reconcile: {good + bad} rows read, {written} committed to the table and {quarantined} "
+            "to the quarantine"
+        )
+        return _result(plan, FileStatus.FAILED, elapsed, reason=reason)
+    return _result(
+        plan,
+        FileStatus.SUCCEEDED,
+        elapsed,
+        reason=plan.reason,
+        rows_read=good + bad,
+        rows_written=written,
+        rows_quarantined=quarantined,
+        read_mode=("multi-line" if plan.multi_line else "line") if plan.action == PlanAction.READ else None,
+        snapshot_id=commits.data.snapshot_id,
+    )
+
+
+def _source_object(plan: FilePlan) -> SourceObject:
+    return SourceObject(source_key(plan.obj), source_version(plan.obj))
+
+
+def _result(plan: FilePlan, status: FileStatus, seconds: float, **outcome: object) -> FileResult:
+    fields: dict[str, object] = {"reason": plan.reason, **outcome}
+    return FileResult(
+        source_file=plan.obj.s3_uri,
+        source_key=source_key(plan.obj),
+        source_version=source_version(plan.obj),
+        status=status,
+        size=plan.size,
+        columns=plan.columns,
+        header=plan.header,
+        conflicts=plan.conflicts,
+        seconds=seconds,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def _first_line(error: BaseException) -> str:

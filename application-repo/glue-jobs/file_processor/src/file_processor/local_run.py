@@ -3,10 +3,11 @@
     .venv/bin/python -m file_processor.local_run --input DIR_OR_FILE [...] --output DIR
 
 (with `application-repo/glue-jobs/file_processor/src` on PYTHONPATH). It builds the manifest the trigger would
-write for these files (validated by the same parser), runs the job with a local object store and a JSON catalog,
-and prints the table's schema, per-file row and quarantine counts, and where the Parquet and the report are.
-Layout under DIR, mirroring the buckets: `output/` (data and quarantine), `assets/` (manifests and reports),
-`catalog/` (the table as Glue would hold it).
+write for these files (validated by the same parser), runs the job with a local object store and the session's
+local Iceberg catalog, and ends as an analyst would in Athena: the table's schema, per-file row and quarantine
+counts, then Spark SQL over the table (rows per file, quarantined rows with their reasons).
+Layout under DIR, mirroring the stage: `warehouse/` (the Iceberg tables, as the output bucket holds them),
+`output/` (whole quarantined files), `assets/` (manifests and reports).
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ from typing import TextIO
 from pyspark.sql import SparkSession
 
 from file_processor.csv_sample import DEFAULT_SAMPLE_BYTES
+from file_processor.dataset_settings import parse_datasets_argument
 from file_processor.file_plan import PlannerSettings
-from file_processor.job import DEFAULT_MAX_CONCURRENT_FILES, JobEnvironment, JobSettings, run_job
-from file_processor.local_catalog import LocalJsonCatalog
+from file_processor.job import JobEnvironment, JobSettings, run_job
+from file_processor.layout import OutputLayout
 from file_processor.manifest import Manifest, ManifestObject, dataset_table_name, parse_manifest
 from file_processor.object_store import LocalObjectStore, local_e_tag
-from file_processor.output_layout import OutputLayout
-from file_processor.run_report import FAILED, RunContext, RunReport
-from file_processor.spark_session import local_session
+from file_processor.run_report import RunContext, RunReport, RunStatus
+from file_processor.spark_session import CATALOG, local_session
+from file_processor.tables import TableName, table_columns
 
 LOCAL_BUCKET = "local"
 LOCAL_DATABASE = "local"
@@ -98,8 +100,7 @@ def run_local(
     store.write_bytes(str(manifest_path), json.dumps(_manifest_json(manifest), indent=2).encode(), "application/json")
     environment = JobEnvironment(
         store=store,
-        catalog=LocalJsonCatalog(output / "catalog", LOCAL_DATABASE),
-        layout=OutputLayout(output_root=str(output / "output"), assets_root=str(output / "assets")),
+        layout=local_layout(output),
         database=LOCAL_DATABASE,
         locate=lambda obj: str(root / obj.key),
     )
@@ -109,26 +110,29 @@ def run_local(
     return run_job(spark, manifest, environment, context, settings)
 
 
+def local_layout(output: Path) -> OutputLayout:
+    return OutputLayout(output_root=str(output / "output"), assets_root=str(output / "assets"))
+
+
+def warehouse_of(output: Path) -> Path:
+    """The local catalog's warehouse: a session for `run_local` must be started with it (local_session)."""
+    return output.resolve() / "warehouse"
+
+
 def print_summary(spark: SparkSession, report: RunReport, output: Path, out: TextIO, show_quarantine: int) -> None:
-    layout = OutputLayout(output_root=str(output / "output"), assets_root=str(output / "assets"))
     totals = report.to_json()["totals"]
     print(f"file_processor local run {report.context.run_id}: {report.status}", file=out)
-    table = report.catalog.outcome
-    if table is not None:
-        print(
-            f"\ntable {report.database}.{report.table} ({table.action}), partitioned by ingest_date, source_id:",
-            file=out,
-        )
-        for column in table.columns:
+    table = TableName(report.database, report.table)
+    columns = table_columns(spark, table)
+    if columns is not None:
+        print(f"\nIceberg table {table}, partitioned by day(processed_at):", file=out)
+        for column in columns:
             print(f"  {column.name:<28} {column.type}", file=out)
-    print(f"\n{'file':<40} {'status':<12} {'read':>8} {'written':>8} {'quarantined':>12} {'seconds':>8}", file=out)
+    print(f"\n{'file':<40} {'status':<12} {'read':>8} {'written':>8} {'quarantined':>12}", file=out)
     for result in report.files:
-        name = Path(result.source_file).name
-        print(
-            f"{name:<40} {result.status:<12} {result.rows_read:>8} {result.rows_written:>8} "
-            f"{result.rows_quarantined:>12} {result.seconds:>8.2f}",
-            file=out,
-        )
+        name = Path(result.source_key).name
+        counts = f"{result.rows_read:>8} {result.rows_written:>8} {result.rows_quarantined:>12}"
+        print(f"{name:<40} {result.status:<12} {counts}", file=out)
         if result.reason:
             print(f"    {result.reason}", file=out)
         for conflict in result.conflicts:
@@ -137,28 +141,37 @@ def print_summary(spark: SparkSession, report: RunReport, output: Path, out: Tex
                 f"{conflict.table_type}; values are checked as {conflict.table_type}",
                 file=out,
             )
-        if result.quarantine_path and result.rows_quarantined and show_quarantine > 0:
-            for row in spark.read.parquet(result.quarantine_path).limit(show_quarantine).collect():
-                print(f"    quarantined: {row['reason']}  <- {row['raw_record']!r}", file=out)
-    passes = totals["inputPasses"]
     print(
         f"\ntotals: {totals['files']} files, {totals['rowsRead']} rows read, {totals['rowsWritten']} written, "
-        f"{totals['rowsQuarantined']} quarantined; Spark passes over the input: "
-        f"{'n/a' if passes is None else f'{passes:.2f}'}",
+        f"{totals['rowsQuarantined']} quarantined",
         file=out,
     )
-    for error in report.catalog_errors:
-        print(f"catalog error: {error}", file=out)
-    quarantine = report.quarantine_catalog
-    if quarantine.outcome is not None:
-        print(
-            f"quarantine rows are in table {report.database}.{quarantine.table} ({quarantine.outcome.action})", file=out
+    for commit in report.commits:
+        print(f"commit {report.database}.{commit.table}: {commit.status} (snapshot {commit.snapshot_id})", file=out)
+    for error in report.commit_errors:
+        print(f"commit error: {error}", file=out)
+    _print_queries(spark, report, out, show_quarantine)
+    print(f"\nwarehouse:  {spark.conf.get(f'spark.sql.catalog.{CATALOG}.warehouse')}", file=out)
+    print(f"report:     {local_layout(output).report(report.context.job_name, report.context.run_id)}", file=out)
+
+
+def _print_queries(spark: SparkSession, report: RunReport, out: TextIO, show_quarantine: int) -> None:
+    """What an analyst would ask Athena, asked of the local catalog with Spark SQL."""
+    table = TableName(report.database, report.table)
+    quarantine = TableName(report.database, report.quarantine_table)
+    if table_columns(spark, table) is not None:
+        query = f"SELECT source_key, count(*) AS row_count FROM {table.identifier} GROUP BY source_key ORDER BY 1"
+        print(f"\n> {query}", file=out)
+        for row in spark.sql(query).collect():
+            print(f"  {row['source_key']:<60} {row['row_count']:>8}", file=out)
+    if table_columns(spark, quarantine) is not None and show_quarantine > 0:
+        query = (
+            f"SELECT source_key, reason, raw_record FROM {quarantine.identifier} "
+            f"ORDER BY source_key, reason LIMIT {show_quarantine}"
         )
-    catalog = output / "catalog" / report.database
-    print(f"parquet:    {layout.table_location(report.table)}", file=out)
-    print(f"quarantine: {layout.quarantine_location(report.table)}", file=out)
-    print(f"catalog:    {catalog / (report.table + '.json')}, {catalog / (quarantine.table + '.json')}", file=out)
-    print(f"report:     {layout.report(report.context.job_name, report.context.run_id)}", file=out)
+        print(f"\n> {query}", file=out)
+        for row in spark.sql(query).collect():
+            print(f"  {Path(row['source_key']).name}: {row['reason']}  <- {row['raw_record']!r}", file=out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,24 +179,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m file_processor.local_run", description="Run file_processor on local CSV files."
     )
     parser.add_argument("--input", nargs="+", required=True, help="CSV files or folders (searched recursively)")
-    parser.add_argument("--output", required=True, type=Path, help="folder for output/, assets/ and catalog/")
+    parser.add_argument("--output", required=True, type=Path, help="folder for warehouse/, output/ and assets/")
     parser.add_argument("--dataset", help="dataset name (default: the inputs' common folder name)")
     parser.add_argument("--job-name", default="file_processor-local")
     parser.add_argument("--run-id", help="default: local-<UTC time>")
     parser.add_argument("--sample-bytes", type=int, default=DEFAULT_SAMPLE_BYTES, help="bytes read to infer types")
-    parser.add_argument("--max-concurrent-files", type=int, default=DEFAULT_MAX_CONCURRENT_FILES)
+    parser.add_argument("--datasets", help="the dataset registry as the job's --datasets argument (JSON)")
     parser.add_argument("--cores", type=int, default=2, help="local Spark cores")
     parser.add_argument("--driver-memory", default="2g")
-    parser.add_argument("--show-quarantine", type=int, default=3, help="quarantined rows to print per file")
+    parser.add_argument("--show-quarantine", type=int, default=10, help="quarantined rows to print")
     args = parser.parse_args(argv)
 
-    spark = local_session(cores=args.cores, driver_memory=args.driver_memory)
+    spark = local_session(str(warehouse_of(args.output)), cores=args.cores, driver_memory=args.driver_memory)
     settings = JobSettings(
-        planner=PlannerSettings(sample_bytes=args.sample_bytes), max_concurrent_files=args.max_concurrent_files
+        planner=PlannerSettings(sample_bytes=args.sample_bytes), datasets=parse_datasets_argument(args.datasets)
     )
     report = run_local(spark, args.input, args.output, args.dataset, args.job_name, args.run_id, settings)
     print_summary(spark, report, args.output.resolve(), sys.stdout, args.show_quarantine)
-    return 1 if report.status == FAILED else 0
+    return 1 if report.status == RunStatus.FAILED else 0
 
 
 def _common_folder(files: Sequence[Path]) -> str:

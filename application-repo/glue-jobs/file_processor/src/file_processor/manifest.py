@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 MANIFEST_VERSION = 1
@@ -46,11 +46,6 @@ class ManifestObject:
     def s3_uri(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
 
-    @property
-    def ingest_date(self) -> date:
-        """The UTC day of the upload event: a retry or a re-run of the same event lands in the same partition."""
-        return self.event_time.astimezone(UTC).date()
-
 
 @dataclass(frozen=True)
 class Manifest:
@@ -65,7 +60,7 @@ class Manifest:
 
 
 def dataset_table_name(dataset: str) -> str:
-    """Mirror of `datasetTableName` in manifest.ts; never contains `__` (see `output_layout.quarantine_table`)."""
+    """Mirror of `datasetTableName` in manifest.ts; never contains `__` (see `layout.quarantine_table`)."""
     name = re.sub(r"[^a-z0-9]+", "_", dataset.lower()).strip("_")
     return name or "dataset"
 

@@ -2,7 +2,7 @@
 
 Spark reads and writes the data itself (s3:// in Glue, local paths in tests); these are the small side jobs
 around it: read the manifest, read a file's first bytes for the sample, check that an object is still the version
-the manifest names, copy an unreadable file to quarantine, clear a partition, write the report.
+the manifest names, copy an unreadable file to quarantine, write the report.
 """
 
 from __future__ import annotations
@@ -40,14 +40,6 @@ class ObjectStore(Protocol):
 
     def copy(self, source_uri: str, target_uri: str) -> None: ...
 
-    def delete_prefix(self, uri: str) -> int:
-        """Deletes everything under `uri` (a folder); returns how many objects were deleted."""
-        ...
-
-    def list_names(self, uri: str) -> list[str]:
-        """The names of the objects under `uri` (a folder), relative to it; empty when there are none."""
-        ...
-
 
 class LocalObjectStore:
     """Plain files; ETags are the size and modification time, which change whenever the file does."""
@@ -77,20 +69,6 @@ class LocalObjectStore:
             shutil.copyfile(source_uri, target_uri)
         except FileNotFoundError as error:
             raise ObjectNotFoundError(source_uri) from error
-
-    def delete_prefix(self, uri: str) -> int:
-        path = Path(uri)
-        if not path.exists():
-            return 0
-        count = sum(1 for item in path.rglob("*") if item.is_file())
-        shutil.rmtree(path)
-        return count
-
-    def list_names(self, uri: str) -> list[str]:
-        path = Path(uri)
-        if not path.exists():
-            return []
-        return sorted(item.relative_to(path).as_posix() for item in path.rglob("*") if item.is_file())
 
 
 def local_e_tag(path: Path) -> str:

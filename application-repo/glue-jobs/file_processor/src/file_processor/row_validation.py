@@ -94,18 +94,19 @@ def _problem(name: str, type_name: str, raw: SparkColumn) -> SparkColumn:
     )
 
 
-def add_validation(frame: DataFrame, columns: Sequence[Column]) -> DataFrame:
+def add_validation(frame: DataFrame, columns: Sequence[Column], keep: Sequence[str] = ()) -> DataFrame:
     """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
 
     Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
     both. A good row costs one cast per value plus a pattern match or a cast back; reasons are only built for bad
-    rows.
+    rows. `keep` names columns of `frame` passed through unchanged.
     """
     raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
     typed = frame.select(
         *[F.col(_quoted(column.name)).alias(raw) for column, raw in zip(columns, raw_names, strict=True)],
         *[typed_value(column.name, column.type).alias(column.name) for column in columns],
         F.col(CORRUPT_RECORD),
+        *keep,
     )
     checks = [
         (column, F.col(raw), _is_valid(F.col(raw), F.col(_quoted(column.name)), column.type))
@@ -129,6 +130,7 @@ def add_validation(frame: DataFrame, columns: Sequence[Column]) -> DataFrame:
         *[F.col(_quoted(column.name)) for column in columns],
         F.col(REASON),
         F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), as_text)).alias(RAW_RECORD),
+        *keep,
     )
 
 

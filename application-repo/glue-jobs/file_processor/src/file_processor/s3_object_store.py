@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 
@@ -11,15 +10,18 @@ from file_processor.object_store import ObjectInfo, ObjectNotFoundError
 
 _NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
 _MAX_COPY_OBJECT_BYTES = 5 * 1024**3
-_DELETE_BATCH = 1000
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:
-    """`s3://bucket/key` to (bucket, key); anything else is a programming error worth a clear message."""
-    parsed = urlparse(uri)
-    if parsed.scheme != "s3" or not parsed.netloc:
+    """`s3://bucket/key` to (bucket, key), the key exactly as written.
+
+    Not `urlparse`: it would cut a key at `#` or `?` (a fragment, a query), and S3 allows both in keys.
+    """
+    scheme, separator, rest = uri.partition("://")
+    bucket, _, key = rest.partition("/")
+    if scheme != "s3" or not separator or not bucket or not key:
         raise ValueError(f"expected an s3://bucket/key URI, got {uri!r}")
-    return parsed.netloc, parsed.path.lstrip("/")
+    return bucket, key
 
 
 class S3ObjectStore:
@@ -69,36 +71,6 @@ class S3ObjectStore:
             Key=target_key,
             CopySource={"Bucket": source_bucket, "Key": source_key},
         )
-
-    def delete_prefix(self, uri: str) -> int:
-        bucket, prefix = split_s3_uri(uri)
-        prefix = prefix.rstrip("/") + "/"
-        deleted = 0
-        paginator = self._client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
-            for start in range(0, len(keys), _DELETE_BATCH):
-                batch = keys[start : start + _DELETE_BATCH]
-                response = self._client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
-                errors = response.get("Errors", [])
-                if errors:
-                    first = errors[0]
-                    raise RuntimeError(
-                        f"could not delete {len(errors)} object(s) under {uri}: "
-                        f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
-                    )
-                deleted += len(batch)
-        return deleted
-
-    def list_names(self, uri: str) -> list[str]:
-        bucket, prefix = split_s3_uri(uri)
-        prefix = prefix.rstrip("/") + "/"
-        paginator = self._client.get_paginator("list_objects_v2")
-        return [
-            item["Key"][len(prefix) :]
-            for page in paginator.paginate(Bucket=bucket, Prefix=prefix)
-            for item in page.get("Contents", [])
-        ]
 
 
 def _translated(error: ClientError, uri: str) -> Exception:

@@ -1,36 +1,86 @@
-"""Spark settings the job relies on, and the local session tests and the local runner use.
+"""Spark settings the jobs rely on: the Iceberg catalog (Glue Data Catalog in Glue, a folder locally) and UTC.
 
-In Glue the entrypoint gets its session from GlueContext and calls `configure_job_session`; locally
-`local_session` builds one with the same settings, so both run the transforms under the same rules.
+In Glue, `--datalake-formats iceberg` puts Iceberg 1.10.0 on the class path and `--conf` installs Iceberg's SQL
+extensions when the session starts (CDK sets both; see application-repo/lib/job-arguments.ts); the entrypoint then
+calls `configure_job_session`, which points the catalog at the stage's database and output bucket. Spark loads a
+catalog the first time a query names it, so setting its options here, before any query, is enough.
+
+Locally `local_session` builds a session with the same catalog name backed by a Hadoop catalog in a folder, and
+the Iceberg runtime jar from Maven Central (fetched once into ~/.ivy2 by `spark.jars.packages`). Every query the jobs
+run is the same text in both places: `glue_catalog.<database>.<table>`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pyspark.sql import SparkSession
 
+CATALOG = "glue_catalog"
+"""The Spark catalog name of the data lake, in Glue and locally."""
+ICEBERG_RUNTIME_PACKAGE = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
+"""The Iceberg runtime Glue 5.1 ships (`--datalake-formats iceberg`); tests and local runs use the same version."""
+ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
+
 JOB_SETTINGS = {
-    # `processed_at` and naive timestamps in CSVs are UTC; the partition date is the UTC day.
+    # `processed_at`, so the day partition, and naive timestamps in CSVs are UTC.
     "spark.sql.session.timeZone": "UTC",
-    "spark.sql.parquet.compression.codec": "snappy",
-    # Timestamps as INT96 are what Athena and Hive read without configuration.
-    "spark.sql.parquet.outputTimestampType": "INT96",
 }
 
 
-def configure_job_session(spark: SparkSession) -> SparkSession:
-    for key, value in JOB_SETTINGS.items():
+class IcebergNotConfiguredError(RuntimeError):
+    """The session was started without Iceberg's SQL extensions; branches and procedures would fail later."""
+
+
+def glue_catalog_settings(warehouse: str) -> dict[str, str]:
+    """Iceberg's GlueCatalog with S3FileIO: tables in the Glue Data Catalog, data files under `warehouse`."""
+    prefix = f"spark.sql.catalog.{CATALOG}"
+    return {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog",
+        f"{prefix}.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+        f"{prefix}.warehouse": warehouse,
+        # Glue's optimistic lock on the table version is the commit; no DynamoDB lock table is needed.
+        f"{prefix}.glue.skip-archive": "true",
+    }
+
+
+def local_catalog_settings(warehouse: str) -> dict[str, str]:
+    """A Hadoop catalog in a local folder: metadata and data files side by side, commits by atomic rename."""
+    prefix = f"spark.sql.catalog.{CATALOG}"
+    return {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        f"{prefix}.type": "hadoop",
+        f"{prefix}.warehouse": warehouse,
+    }
+
+
+def configure_job_session(spark: SparkSession, catalog_settings: Mapping[str, str]) -> SparkSession:
+    extensions = spark.conf.get("spark.sql.extensions", "") or ""
+    if ICEBERG_EXTENSIONS not in extensions:
+        raise IcebergNotConfiguredError(
+            f"spark.sql.extensions is {extensions!r}; expected it to include {ICEBERG_EXTENSIONS} (the job's "
+            "`--conf` and `--datalake-formats iceberg` arguments, which CDK sets)"
+        )
+    for key, value in {**JOB_SETTINGS, **catalog_settings}.items():
         spark.conf.set(key, value)
     return spark
 
 
 def local_session(
-    app_name: str = "file_processor-local",
+    warehouse: str,
+    app_name: str = "glue-jobs-local",
     cores: int = 2,
     shuffle_partitions: int = 4,
     driver_memory: str = "2g",
     ui: bool = False,
+    extra: Mapping[str, str] | None = None,
 ) -> SparkSession:
-    """A local[cores] session, quiet, with the job's settings; Spark reuses it if one is already running."""
+    """A local[cores] session, quiet, with Iceberg and the jobs' settings; Spark reuses one already running.
+
+    The catalog's warehouse is fixed when the session first loads it: a process that needs another warehouse
+    needs another session (tests share one for the whole run and keep each test's tables apart by database).
+    """
     builder = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
@@ -38,8 +88,10 @@ def local_session(
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.ui.enabled", str(ui).lower())
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.jars.packages", ICEBERG_RUNTIME_PACKAGE)
+        .config("spark.sql.extensions", ICEBERG_EXTENSIONS)
     )
-    for key, value in JOB_SETTINGS.items():
+    for key, value in {**JOB_SETTINGS, **local_catalog_settings(warehouse), **(extra or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

@@ -2,13 +2,12 @@
 
 Rules (docs/jobs.md repeats them for users):
 - The first file that writes rows creates the table with its inferred types.
-- A later file's new columns are appended to the table; columns it lacks read as null in Athena (Parquet is read
-  by name).
+- A later file's new columns are added to the table (Iceberg schema evolution); columns a file lacks are null.
 - Where a file's inferred type differs from the table's, the table's type wins: the file's values are validated
   against it and rows that do not fit are quarantined with a reason naming the column and the table's type.
-  Every Parquet file of a table thus has the same physical type per column, so Athena never meets a mismatch.
-- One exception widens the table: int to bigint. Athena reads older int Parquet files as bigint, so nothing breaks,
-  and quarantining every large id after day one would be worse.
+- One exception widens the table: int to bigint, a type promotion Iceberg allows in place (older data files are
+  read as bigint); quarantining every large id after day one would be worse.
+- A dataset may declare column types (the dataset registry); a declared type replaces the inferred one.
 """
 
 from __future__ import annotations
@@ -17,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from file_processor.column_types import BIGINT, INT, STRING, TIMESTAMP
-from file_processor.output_layout import PARTITION_KEYS
 
 PROCESSED_AT = "processed_at"
 SOURCE_FILE = "source_file"
+SOURCE_KEY = "source_key"
+SOURCE_VERSION = "source_version"
 PROCESSING_JOB = "processing_job"
 
 
@@ -33,9 +33,12 @@ class Column:
 METADATA_COLUMNS: tuple[Column, ...] = (
     Column(PROCESSED_AT, TIMESTAMP),
     Column(SOURCE_FILE, STRING),
+    Column(SOURCE_KEY, STRING),
+    Column(SOURCE_VERSION, STRING),
     Column(PROCESSING_JOB, STRING),
 )
-RESERVED_COLUMN_NAMES = frozenset({column.name for column in METADATA_COLUMNS} | set(PARTITION_KEYS))
+"""Every table the job writes ends with these; `processed_at` also partitions it by day (hidden partitioning)."""
+RESERVED_COLUMN_NAMES = frozenset(column.name for column in METADATA_COLUMNS)
 """Names a CSV column may not take; normalization suffixes a clashing header instead."""
 
 _WIDENINGS = {(INT, BIGINT)}
@@ -93,5 +96,5 @@ def merge_table_columns(
 
 
 def data_columns_only(columns: Iterable[Column]) -> list[Column]:
-    """Drops the metadata and partition columns from a catalog column list."""
+    """Drops the metadata columns from a table's column list."""
     return [column for column in columns if column.name not in RESERVED_COLUMN_NAMES]

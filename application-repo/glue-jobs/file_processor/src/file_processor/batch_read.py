@@ -1,0 +1,140 @@
+"""One Spark read over every file of a run: files that share a column plan are read together, and each row learns
+its source from the read itself.
+
+Spark reports each row's file as `_metadata.file_path`, a URI in which Hadoop percent-encodes what a path may not
+hold (space `%20`, `#` `%23`, `?` `%3F`, `%` `%25`) and leaves `+` as it is. Replacing `+` by `%2B` before
+`url_decode` gives back the exact path, which is matched to the manifest's objects with a broadcast join: a key
+with any character S3 allows finds its object, and a row that finds none fails the run instead of going unnamed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from file_processor.file_plan import FilePlan
+from file_processor.layout import source_key, source_version
+from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
+from file_processor.table_schema import (
+    PROCESSED_AT,
+    PROCESSING_JOB,
+    SOURCE_FILE,
+    SOURCE_KEY,
+    SOURCE_VERSION,
+    Column,
+)
+
+_GLOB_CHARACTERS = "\\*?[]{}"
+_PATH = "__path"
+_QUOTE = '"'
+
+
+@dataclass(frozen=True)
+class RunStamp:
+    """What every row of a run carries besides its source."""
+
+    processed_at: object
+    """A timezone-aware datetime: one instant for the whole run."""
+    processing_job: str
+
+
+def escape_glob(path: str) -> str:
+    """Spark expands glob characters in paths; S3 keys may contain them literally (`report[1].csv`)."""
+    return "".join(f"\\{character}" if character in _GLOB_CHARACTERS else character for character in path)
+
+
+def spark_path(uri: str) -> str:
+    """The path as the decoded `_metadata.file_path` names it: a URI as it is, a local path absolute."""
+    return uri if "://" in uri else os.path.abspath(uri)
+
+
+def _decoded_path(column: SparkColumn) -> SparkColumn:
+    decoded = F.url_decode(F.regexp_replace(column, r"\+", "%2B"))
+    return F.regexp_replace(decoded, r"^file:/+", "/")
+
+
+def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[str]:
+    """The URIs of the files that hold a quoted newline anywhere, found with one quick text scan.
+
+    In RFC 4180 CSV a line that is a whole record holds an even number of quote characters (fields are quoted in
+    pairs and a quote inside one is doubled); a record that continues on the next line leaves its first line odd.
+    """
+    if not plans:
+        return set()
+    lines = spark.read.text([escape_glob(plan.uri) for plan in plans]).select(
+        _decoded_path(F.col("_metadata.file_path")).alias(_PATH),
+        ((F.length("value") - F.length(F.regexp_replace("value", _QUOTE, ""))) % 2 == 1).alias("odd"),
+    )
+    odd_paths = {row[_PATH] for row in lines.where("odd").select(_PATH).distinct().collect()}
+    return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
+
+
+def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+    """Every row of every planned file: typed columns of all plans (null where a file lacks one), `_reason`,
+    `_raw_record` and the metadata columns. Lazy: nothing is read until an action runs."""
+    frames = [_read_group(spark, group, stamp) for group in _groups(plans)]
+    result = frames[0]
+    for frame in frames[1:]:
+        result = result.unionByName(frame, allowMissingColumns=True)
+    return result
+
+
+def _groups(plans: Sequence[FilePlan]) -> list[list[FilePlan]]:
+    """Files read together: the same columns in the same order and the same reader (multi-line or by line)."""
+    keyed = sorted(plans, key=_group_key)
+    return [list(group) for _, group in groupby(keyed, key=_group_key)]
+
+
+def _group_key(plan: FilePlan) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    return (plan.multi_line, tuple((column.name, column.type) for column in plan.columns))
+
+
+def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+    columns: Sequence[Column] = plans[0].columns
+    reader = spark.read.options(
+        header=True,
+        multiLine=plans[0].multi_line,
+        encoding="UTF-8",
+        quote=_QUOTE,
+        escape=_QUOTE,
+        mode="PERMISSIVE",
+        columnNameOfCorruptRecord=CORRUPT_RECORD,
+    )
+    raw = reader.schema(string_read_schema([column.name for column in columns])).csv(
+        [escape_glob(plan.uri) for plan in plans]
+    )
+    with_path = raw.select("*", _decoded_path(F.col("_metadata.file_path")).alias(_PATH))
+    validated = add_validation(with_path, columns, keep=(_PATH,))
+    sources = spark.createDataFrame(
+        [(spark_path(plan.uri), _source_file(plan), source_key(plan.obj), source_version(plan.obj)) for plan in plans],
+        T.StructType(
+            [
+                T.StructField(_PATH, T.StringType(), nullable=False),
+                T.StructField(SOURCE_FILE, T.StringType(), nullable=False),
+                T.StructField(SOURCE_KEY, T.StringType(), nullable=False),
+                T.StructField(SOURCE_VERSION, T.StringType(), nullable=False),
+            ]
+        ),
+    )
+    joined = validated.join(F.broadcast(sources), on=_PATH, how="left")
+    return joined.select(
+        *[F.col(f"`{column.name}`") for column in columns],
+        F.col(REASON),
+        F.col(RAW_RECORD),
+        F.lit(stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
+        F.col(SOURCE_FILE),
+        F.col(SOURCE_KEY),
+        F.col(SOURCE_VERSION),
+        F.lit(stamp.processing_job).alias(PROCESSING_JOB),
+    )
+
+
+def _source_file(plan: FilePlan) -> str:
+    return plan.obj.s3_uri

@@ -1,0 +1,231 @@
+"""A run's change to one table, published in one step: stage on a branch, then move `main` to it.
+
+Replacing an object's rows takes two Iceberg operations (delete the rows an object version replaces, append its
+new rows), and readers must never see one without the other. So a run works on its own branch, created from `main`:
+it deletes there, appends there, and then fast-forwards `main` to the branch. `main` jumps from the previous
+snapshot to the finished one; Athena and every reader of `main` see the run's rows all at once or not at all, and a
+run that fails before the jump leaves `main` where it was.
+
+Runs of one table at once: fast-forward succeeds only if `main` is still the snapshot the branch started from.
+If another run moved it, the branch is dropped and the change is staged again on the new `main`, so the later run's
+delete also removes rows the earlier run just published for the same object version: exactly one copy remains.
+Before staging, every object is checked to still be the notified version; one that a newer version replaced is
+left out (its rows are not written and its key's rows are not touched), so an out-of-date run never deletes the
+newer version's rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from file_processor.dataset_settings import NewVersionPolicy
+from file_processor.spark_session import CATALOG
+from file_processor.table_schema import PROCESSING_JOB, SOURCE_KEY, SOURCE_VERSION
+from file_processor.tables import TableName
+
+LOG = logging.getLogger("file_processor")
+DEFAULT_MAX_ATTEMPTS = 5
+_NOT_AN_ANCESTOR = "is not an ancestor"
+MAIN = "main"
+
+
+class CommitStatus(StrEnum):
+    COMMITTED = "committed"
+    UNCHANGED = "unchanged"
+    """Nothing to delete or add (no quarantined rows, no table yet)."""
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    """One object version a run writes or replaces rows of."""
+
+    key: str
+    version: str
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What a run asks of one table: remove the rows these objects replace, then add `rows` (theirs)."""
+
+    table: TableName
+    role: str
+    """"data" or "quarantine"."""
+    rows: DataFrame | None
+    """None: no rows to add (the objects' rows are only removed, e.g. an empty new version)."""
+    objects: Sequence[SourceObject]
+    exists: bool
+    """False: there is no table yet (and so nothing to delete); with no rows to add either, nothing is done."""
+
+
+@dataclass(frozen=True)
+class CommitOutcome:
+    table: str
+    role: str
+    status: CommitStatus
+    snapshot_id: int | None = None
+    attempts: int = 0
+    rows_added: int = 0
+    rows_removed: int = 0
+    error: str | None = None
+    left_out: frozenset[SourceObject] = field(default_factory=frozenset)
+    """Objects found replaced by a newer version while staging: nothing of theirs was deleted or added."""
+
+
+class PublishConflict(RuntimeError):
+    """`main` moved while the branch was staged (another run committed)."""
+
+
+StillCurrent = Callable[[SourceObject], bool]
+
+
+def commit_change(
+    spark: SparkSession,
+    change: TableChange,
+    branch: str,
+    policy: NewVersionPolicy,
+    still_current: StillCurrent,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> CommitOutcome:
+    """Stages and publishes the change; retries when another run moved `main`. Raises what else goes wrong, after
+    dropping the branch: `main` is then untouched."""
+    if not change.exists and change.rows is None:
+        return CommitOutcome(change.table.table, change.role, CommitStatus.UNCHANGED)
+    left_out: set[SourceObject] = set()
+    for attempt in range(1, max_attempts + 1):
+        _refresh(spark, change.table)
+        _drop_branch(spark, change.table, branch)
+        spark.sql(f"ALTER TABLE {change.table.identifier} CREATE BRANCH `{branch}`")
+        base = _head(spark, change.table, MAIN)
+        try:
+            left_out |= {obj for obj in change.objects if obj not in left_out and not still_current(obj)}
+            objects = [obj for obj in change.objects if obj not in left_out]
+            removed = _delete_replaced(spark, change, branch, objects, policy)
+            added = _append(change, branch, objects, left_out)
+            snapshot_id = _publish(spark, change.table, branch, base)
+        except PublishConflict:
+            LOG.info("table %s: another run committed first (attempt %d); staging again", change.table, attempt)
+            continue
+        finally:
+            _drop_branch(spark, change.table, branch)
+        return CommitOutcome(
+            change.table.table,
+            change.role,
+            CommitStatus.COMMITTED,
+            snapshot_id=snapshot_id,
+            attempts=attempt,
+            rows_added=added,
+            rows_removed=removed,
+            left_out=frozenset(left_out),
+        )
+    raise PublishConflict(
+        f"table {change.table}: other runs committed first {max_attempts} times in a row; the run's rows are not "
+        "published and running the same manifest again is safe"
+    )
+
+
+def replaced_rows(objects: Sequence[SourceObject], policy: NewVersionPolicy) -> str:
+    """The SQL condition for the rows these objects replace: every row of the key (replace) or only the same
+    version's (append: a repeated run of one version)."""
+    keys = ", ".join(_literal(key) for key in sorted({obj.key for obj in objects}))
+    if policy == NewVersionPolicy.REPLACE:
+        return f"`{SOURCE_KEY}` IN ({keys})"
+    pairs = ", ".join(
+        f"named_struct('k', {_literal(obj.key)}, 'v', {_literal(obj.version)})" for obj in sorted(set(objects), key=str)
+    )
+    return f"`{SOURCE_KEY}` IN ({keys}) AND named_struct('k', `{SOURCE_KEY}`, 'v', `{SOURCE_VERSION}`) IN ({pairs})"
+
+
+def committed_counts(spark: SparkSession, table: TableName, snapshot_id: int, processing_job: str) -> dict[str, int]:
+    """Rows per object version that the run's snapshot holds: what was committed, not what was meant to be."""
+    rows = (
+        spark.sql(f"SELECT * FROM {table.identifier} VERSION AS OF {int(snapshot_id)}")
+        .where(F.col(PROCESSING_JOB) == processing_job)
+        .groupBy(SOURCE_KEY, SOURCE_VERSION)
+        .count()
+        .collect()
+    )
+    return {_version_key(row[SOURCE_KEY], row[SOURCE_VERSION]): int(row["count"]) for row in rows}
+
+
+def version_key(obj: SourceObject) -> str:
+    return _version_key(obj.key, obj.version)
+
+
+def _version_key(key: str, version: str) -> str:
+    return f"{key}#{version}"
+
+
+def _delete_replaced(
+    spark: SparkSession, change: TableChange, branch: str, objects: Sequence[SourceObject], policy: NewVersionPolicy
+) -> int:
+    if not objects:
+        return 0
+    before = _head(spark, change.table, branch)
+    spark.sql(f"DELETE FROM {change.table.branch(branch)} WHERE {replaced_rows(objects, policy)}")
+    summary = _summary_since(spark, change.table, branch, before)
+    return int(summary.get("added-position-deletes", 0)) + int(summary.get("deleted-records", 0))
+
+
+def _append(change: TableChange, branch: str, objects: Sequence[SourceObject], left_out: set[SourceObject]) -> int:
+    if change.rows is None or not objects:
+        return 0
+    rows = change.rows
+    if left_out:
+        rows = rows.where(~F.col(SOURCE_KEY).isin(sorted({obj.key for obj in left_out})))
+    spark = rows.sparkSession
+    before = _head(spark, change.table, branch)
+    rows.writeTo(change.table.branch(branch)).append()
+    return int(_summary_since(spark, change.table, branch, before).get("added-records", 0))
+
+
+def _publish(spark: SparkSession, table: TableName, branch: str, base: int | None) -> int:
+    """Moves `main` to the branch if `main` is still where the branch started. Fast-forward alone would also accept
+    a `main` moved backwards (a rollback after a bad load) and so bring the rolled-back rows back."""
+    _refresh(spark, table)
+    current = _head(spark, table, MAIN)
+    if current != base:
+        raise PublishConflict(f"main of {table} moved from snapshot {base} to {current} while the run staged")
+    try:
+        result = spark.sql(
+            f"CALL {CATALOG}.system.fast_forward('{table.procedure_argument}', '{MAIN}', '{branch}')"
+        ).collect()
+    except Exception as error:
+        if _NOT_AN_ANCESTOR in str(error):
+            raise PublishConflict(str(error)) from error
+        raise
+    return int(result[0]["updated_ref"])
+
+
+def _head(spark: SparkSession, table: TableName, branch: str) -> int | None:
+    refs = spark.sql(f"SELECT snapshot_id FROM {table.identifier}.refs WHERE name = {_literal(branch)}").collect()
+    return int(refs[0]["snapshot_id"]) if refs else None
+
+
+def _summary_since(spark: SparkSession, table: TableName, branch: str, before: int | None) -> dict[str, str]:
+    """The summary of the snapshot the last operation added to the branch; empty when it added none."""
+    head = _head(spark, table, branch)
+    if head is None or head == before:
+        return {}
+    found = spark.sql(f"SELECT summary FROM {table.identifier}.snapshots WHERE snapshot_id = {head}").collect()
+    return dict(found[0]["summary"]) if found else {}
+
+
+def _refresh(spark: SparkSession, table: TableName) -> None:
+    """Spark's catalog caches tables; another process's commit is only seen after a refresh."""
+    spark.sql(f"REFRESH TABLE {table.identifier}")
+
+
+def _drop_branch(spark: SparkSession, table: TableName, branch: str) -> None:
+    spark.sql(f"ALTER TABLE {table.identifier} DROP BRANCH IF EXISTS `{branch}`")
+
+
+def _literal(value: str) -> str:
+    """A SQL string literal; keys may hold any character, quotes and backslashes included."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
