@@ -13,19 +13,12 @@ export const STEP_ENV = {
   /** The stack to deploy first when exports are missing. */
   infrastructureStack: 'INFRASTRUCTURE_STACK',
   inputBucket: 'INPUT_BUCKET',
-  /**
-   * Set by the smoke-test step, read by no script since the job writes Iceberg tables: the smoke test trusts
-   * the run report's snapshot, not a listing of files whose layout is Iceberg's. Kept until the step drops it.
-   */
-  outputBucket: 'OUTPUT_BUCKET',
   assetsBucket: 'ASSETS_BUCKET',
   glueJobName: 'GLUE_JOB_NAME',
   /** Key prefix of the smoke-test upload, such as `incoming/smoke_test/`. */
   uploadPrefix: 'UPLOAD_PREFIX',
   /** Key prefix, in the assets bucket, of the manifests the trigger writes for the smoke-test dataset. */
   manifestPrefix: 'MANIFEST_PREFIX',
-  /** Like `outputBucket`: set by the smoke-test step, no longer read. */
-  outputPrefix: 'OUTPUT_PREFIX',
   /** Key prefix of the job's run reports in the assets bucket. */
   reportPrefix: 'REPORT_PREFIX',
   /** How long to wait for the Glue run, in seconds. */

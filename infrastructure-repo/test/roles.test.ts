@@ -220,10 +220,6 @@ describe('the smoke-test role', () => {
   test('its statements are exactly the smoke-test dataset, the reports, the job runs, the exports and the key', () => {
     expect(statementsOf(smokeTestRoleName(ctx))).toEqual([
       allow('UploadSmokeTestFile', ['s3:PutObject'], [s3(inputBucketName(ctx), '/incoming/smoke_test/*')]),
-      allow('ReadSmokeTestOutput', ['s3:GetObject'], [s3(outputBucketName(ctx), '/smoke_test/*')]),
-      allow('ListSmokeTestOutput', ['s3:ListBucket'], [s3(outputBucketName(ctx))], {
-        StringLike: { 's3:prefix': ['smoke_test/*'] },
-      }),
       allow('ReadRunReports', ['s3:GetObject'], [s3(assetsBucketName(ctx), '/reports/*')]),
       allow(
         'FollowJobRuns',

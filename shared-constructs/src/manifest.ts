@@ -38,7 +38,7 @@ export const manifestObjectSchema = z.strictObject({
   versionId: z.string().min(1).nullable(),
   eTag: z.string().min(1),
   size: z.number().int().nonnegative(),
-  /** When S3 saw the upload; the job partitions by its UTC date, so a retry lands in the same place. */
+  /** When S3 saw the upload (the job partitions by its own processing day, not by this). */
   eventTime: isoTimestamp,
 });
 

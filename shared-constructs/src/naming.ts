@@ -23,7 +23,7 @@ const bucketName = (ctx: NameContext, purpose: string): string =>
 
 /** Landing bucket: users drop CSV files under `incoming/<dataset>/`. */
 export const inputBucketName = (ctx: NameContext): string => bucketName(ctx, 'input');
-/** Curated Parquet under `<dataset>/`, rejected rows under `quarantine/<dataset>/`. */
+/** The Iceberg warehouse (`<database>.db/<table>/`) and whole unreadable files under `quarantine/<table>/`. */
 export const outputBucketName = (ctx: NameContext): string => bucketName(ctx, 'output');
 /** Glue scripts' temp dir, Spark UI logs, trigger manifests and run reports. */
 export const assetsBucketName = (ctx: NameContext): string => bucketName(ctx, 'assets');

@@ -6,7 +6,6 @@ import {
   glueJobName,
   inputBucketName,
   NameContext,
-  outputBucketName,
   S3_PREFIXES,
   SMOKE_TEST_DATASET,
   smokeTestRoleName,
@@ -15,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-import { glueArn, s3BucketArn, s3ObjectsArn } from '../private/arns';
+import { glueArn, s3ObjectsArn } from '../private/arns';
 
 export interface SmokeTestRoleProps {
   /** Names of the stage. */
@@ -28,7 +27,8 @@ export interface SmokeTestRoleProps {
 
 /**
  * The role the application pipeline's smoke test assumes from the pipeline account after a stage deploys: it
- * uploads one CSV of the smoke-test dataset, follows the Glue run and reads back the Parquet and the run report.
+ * uploads one CSV of the smoke-test dataset, follows the Glue run and reads the run report (which names the
+ * snapshot the run committed; the table's files are Iceberg's to lay out, so the role reads none of them).
  * Nothing else of the stage's data is reachable with it.
  */
 export class SmokeTestRole extends Construct {
@@ -38,22 +38,10 @@ export class SmokeTestRole extends Construct {
     super(scope, id);
     const { ctx, key } = props;
     const upload = s3ObjectsArn(inputBucketName(ctx), `${S3_PREFIXES.incoming}${SMOKE_TEST_DATASET}/`);
-    const curated = s3ObjectsArn(outputBucketName(ctx), `${SMOKE_TEST_DATASET}/`);
     const reports = s3ObjectsArn(assetsBucketName(ctx), S3_PREFIXES.reports);
 
     const statements = [
       new iam.PolicyStatement({ sid: 'UploadSmokeTestFile', actions: ['s3:PutObject'], resources: [upload] }),
-      new iam.PolicyStatement({
-        sid: 'ReadSmokeTestOutput',
-        actions: ['s3:GetObject'],
-        resources: [curated],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListSmokeTestOutput',
-        actions: ['s3:ListBucket'],
-        resources: [s3BucketArn(outputBucketName(ctx))],
-        conditions: { StringLike: { 's3:prefix': [`${SMOKE_TEST_DATASET}/*`] } },
-      }),
       new iam.PolicyStatement({ sid: 'ReadRunReports', actions: ['s3:GetObject'], resources: [reports] }),
       new iam.PolicyStatement({
         sid: 'FollowJobRuns',
