@@ -1,144 +1,623 @@
-"""Times file_processor's local run on a >1 GB CSV against pyarrow and DuckDB converting the same file to Parquet.
+"""Times file_processor's local run against floors measured in the same run, on the same warm inputs, and prints ratios.
 
-Baselines, measured in the same run on the same file (page cache warmed first):
-- DuckDB: `read_csv` with its sniffer and `store_rejects` (bad rows set aside, the closest to the job's quarantine),
-  written as snappy Parquet, 2 threads like local[2].
-- pyarrow: streaming CSV reader and ParquetWriter (snappy); malformed rows skipped, and the column holding a
-  mistyped value read as text, since pyarrow has no per-value error handling: it does less work than the job.
-Spark's passes over the input come from the job's own report (Hadoop bytes read / file size).
+Two cases, one Spark session (local[cores], Iceberg warehouse in a folder), after a small warm-up run of each path:
+1. Burst: many small CSVs in ONE manifest (one Spark read over all of them, one commit). Floors: bare Spark reading
+   all the files at once with a given schema and writing snappy Parquet; DuckDB `read_csv` over the files with
+   `filename = true` to snappy Parquet. Then table_maintenance compacts the table; data files of the run's day are
+   counted before and after from the Iceberg `files` metadata table.
+2. One large CSV without quoted newlines, which the job splits by line. Floors: bare Spark CSV -> Parquet (split by
+   line, given schema); DuckDB `read_csv` (sniffer, `store_rejects`: bad rows set aside like the job's quarantine).
+The job's steps are timed by wrapping the functions job.py and table_commit.py call (nothing in the job changes), and
+Hadoop's read counters give the bytes each step read from the local file system (input passes).
+Ratios, not seconds, are the figures: the machines are noisy, and floor and job share the run's conditions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from types import ModuleType
+from typing import Any, TypeVar
 
 import duckdb
-import pyarrow as pa
-import pyarrow.csv as pv
-import pyarrow.parquet as pq
+from file_processor import job as job_module
+from file_processor import table_commit
+from file_processor.file_plan import PlannerSettings
 from file_processor.job import JobSettings
-from file_processor.local_run import run_local
-from file_processor.spark_session import local_session
+from file_processor.local_run import LOCAL_DATABASE, run_local, warehouse_of
+from file_processor.run_report import FileStatus, RunReport, RunStatus
+from file_processor.spark_session import CATALOG, local_session
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+from table_maintenance.maintenance import run_maintenance
+from table_maintenance.maintenance_report import MaintenanceStatus
+from table_maintenance.maintenance_settings import MaintenanceSettings
 
-T = TypeVar("T")
+R = TypeVar("R")
 
-
-def warm_page_cache(path: Path) -> None:
-    with path.open("rb") as file:
-        while file.read(16 * 1024 * 1024):
-            pass
-
-
-def convert_with_pyarrow(csv_path: Path, parquet_path: Path) -> int:
-    reader = pv.open_csv(
-        csv_path,
-        read_options=pv.ReadOptions(block_size=64 * 1024 * 1024),
-        parse_options=pv.ParseOptions(invalid_row_handler=lambda row: "skip"),
-        convert_options=pv.ConvertOptions(column_types={"amount": pa.string()}),
-    )
-    rows = 0
-    with pq.ParquetWriter(parquet_path, reader.schema, compression="snappy") as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-            rows += batch.num_rows
-    return rows
-
-
-def convert_with_duckdb(csv_path: Path, parquet_path: Path, threads: int) -> tuple[int, int]:
-    connection = duckdb.connect()
-    connection.execute(f"SET threads = {threads}")
-    connection.execute(
-        f"COPY (SELECT * FROM read_csv('{csv_path}', header = true, store_rejects = true)) "
-        f"TO '{parquet_path}' (FORMAT parquet, COMPRESSION snappy)"
-    )
-    rows = connection.execute(f"SELECT count(*) FROM read_parquet('{parquet_path}')").fetchone()
-    rejects = connection.execute("SELECT count(*) FROM reject_errors").fetchone()
-    connection.close()
-    return int(rows[0]) if rows else 0, int(rejects[0]) if rejects else 0
+BURST_TARGET = 2.0
+"""file_processor / bare Spark on the burst: at most this."""
+LARGE_TARGET = 1.5
+"""file_processor / bare Spark on the large file: at most this."""
+WARM_UP_FILES = 5
+SMALL_SPLIT_THRESHOLD = 1024 * 1024
+"""Used instead of the job's default when the large file is below it (a smoke run), so the line path still runs."""
+FLOOR_SCHEMA = T.StructType(
+    [
+        T.StructField("order_id", T.LongType()),
+        T.StructField("customer_id", T.LongType()),
+        T.StructField("amount", T.DecimalType(38, 2)),
+        T.StructField("discount_rate", T.DoubleType()),
+        T.StructField("is_gift", T.BooleanType()),
+        T.StructField("order_date", T.DateType()),
+        T.StructField("ordered_at", T.TimestampType()),
+        T.StructField("customer_name", T.StringType()),
+        T.StructField("country", T.StringType()),
+    ]
+)
+"""The generated files' columns in the types the job infers for them: the floors write the same typed Parquet."""
 
 
-def timed(label: str, action: Callable[[], T]) -> tuple[float, T]:
+# --- timing ---------------------------------------------------------------------------------------------------
+
+
+def timed(label: str, action: Callable[[], R]) -> tuple[float, R]:
     started = time.perf_counter()
     result = action()
     seconds = time.perf_counter() - started
-    print(f"  {label:<44} {seconds:8.1f} s", flush=True)
+    print(f"  {label:<52} {seconds:8.2f} s", flush=True)
     return seconds, result
 
 
+@dataclass
+class Stage:
+    label: str
+    top_level: bool
+    calls: int = 0
+    seconds: float = 0.0
+    bytes_read: int = 0
+
+
+@dataclass(frozen=True)
+class _Wrapped:
+    module: ModuleType
+    name: str
+    label: str
+    top_level: bool
+    """Top-level steps do not overlap; their sum and the run's total give the time spent elsewhere."""
+    count_bytes: bool = True
+
+
+STEPS = (
+    _Wrapped(job_module, "_plan_all", "plan: inspect files, fix types", top_level=True),
+    _Wrapped(job_module, "_choose_readers", "scan large files for quoted newlines", top_level=True),
+    _Wrapped(job_module, "read_batch", "build the read (lazy: sources, unions)", top_level=True),
+    _Wrapped(job_module, "_count_read_rows", "read + validate + cache + count", top_level=True),
+    _Wrapped(job_module, "ensure_table", "create / evolve tables", top_level=True),
+    _Wrapped(job_module, "commit_change", "commit (per table)", top_level=True),
+    _Wrapped(table_commit, "_delete_replaced", "  delete replaced rows on the branch", top_level=False),
+    _Wrapped(table_commit, "_append", "  append rows to the branch", top_level=False),
+    _Wrapped(table_commit, "_publish", "  fast-forward main", top_level=False),
+    _Wrapped(job_module, "committed_counts", "count committed rows (read back)", top_level=True),
+    _Wrapped(job_module, "still_current", "of which: check object versions", top_level=False, count_bytes=False),
+    _Wrapped(job_module, "table_columns", "of which: look up table schemas", top_level=False),
+    _Wrapped(job_module, "data_columns", "of which: look up table schemas", top_level=False),
+)
+"""The job's functions timed; each is looked up by name in the module that calls it. A renamed one is skipped."""
+
+
+@dataclass
+class StepTimes:
+    stages: dict[str, Stage] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    cache_memory_bytes: int | None = None
+    cache_disk_bytes: int | None = None
+    spark_jobs: int = 0
+    spark_tasks: int = 0
+
+
+def _last_job_id(spark: SparkSession) -> int:
+    """The highest Spark job id so far (jobs of no group: the job sets descriptions, not groups)."""
+    return max(spark.sparkContext.statusTracker().getJobIdsForGroup(), default=-1)
+
+
+def _count_jobs(spark: SparkSession, after: int, times: StepTimes) -> None:
+    tracker = spark.sparkContext.statusTracker()
+    for job_id in tracker.getJobIdsForGroup():
+        info = tracker.getJobInfo(job_id) if job_id > after else None
+        if info is None:
+            continue
+        times.spark_jobs += 1
+        for stage_id in info.stageIds:
+            stage = tracker.getStageInfo(stage_id)
+            times.spark_tasks += stage.numTasks if stage is not None else 0
+
+
+def bytes_read(spark: SparkSession) -> int | None:
+    """Bytes read so far through Hadoop's local file system in this JVM (local mode: driver and executors share it):
+    the job's input, and Iceberg metadata and data files it reads back. None when the JVM does not expose it."""
+    try:
+        statistics = spark.sparkContext._jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics()  # type: ignore[union-attr]
+        return sum(int(item.getBytesRead()) for item in statistics if item.getScheme() == "file")
+    except Exception:  # a figure, never a reason to fail the benchmark
+        return None
+
+
+def _cache_usage(spark: SparkSession) -> tuple[int, int] | None:
+    """Bytes of persisted RDDs in memory and on disk, as the storage page of the Spark UI shows them."""
+    try:
+        infos = spark.sparkContext._jsc.sc().getRDDStorageInfo()  # type: ignore[union-attr]
+        return sum(int(info.memSize()) for info in infos), sum(int(info.diskSize()) for info in infos)
+    except Exception:  # a figure, never a reason to fail the benchmark
+        return None
+
+
+@contextmanager
+def step_times(spark: SparkSession) -> Iterator[StepTimes]:
+    """Wraps the job's steps for the duration of one run; the originals are put back afterwards."""
+    times = StepTimes()
+    restore: list[tuple[ModuleType, str, Any]] = []
+
+    def wrap(step: _Wrapped, original: Callable[..., Any]) -> Callable[..., Any]:
+        stage = times.stages.setdefault(step.label, Stage(step.label, step.top_level))
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            before = bytes_read(spark) if step.count_bytes else None
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                stage.seconds += time.perf_counter() - started
+                stage.calls += 1
+                after = bytes_read(spark) if step.count_bytes else None
+                if before is not None and after is not None:
+                    stage.bytes_read += after - before
+                if step.name == "_count_read_rows" and (usage := _cache_usage(spark)) is not None:
+                    times.cache_memory_bytes, times.cache_disk_bytes = usage
+
+        return wrapper
+
+    for step in STEPS:
+        original = getattr(step.module, step.name, None)
+        if original is None:
+            times.missing.append(f"{step.module.__name__}.{step.name}")
+            continue
+        restore.append((step.module, step.name, original))
+        setattr(step.module, step.name, wrap(step, original))
+    first = _last_job_id(spark)
+    try:
+        yield times
+    finally:
+        for module, name, original in restore:
+            setattr(module, name, original)
+        _count_jobs(spark, first, times)
+
+
+def print_steps(times: StepTimes, total: float, input_bytes: int) -> None:
+    print(
+        f"  where file_processor's {total:.2f} s went ({times.spark_jobs} Spark jobs, {times.spark_tasks} tasks; "
+        "bytes read from local files, input and Iceberg files alike):"
+    )
+    for stage in times.stages.values():
+        if stage.calls == 0:
+            continue
+        read = (
+            f"{stage.bytes_read / 1e6:9.1f} MB read = {stage.bytes_read / input_bytes:5.2f} x input"
+            if stage.bytes_read
+            else ""
+        )
+        print(f"    {stage.label:<42} {stage.seconds:8.2f} s {stage.calls:>5} calls {read}")
+    other = total - sum(stage.seconds for stage in times.stages.values() if stage.top_level)
+    print(f"    {'other (sources, unpersist, report, ...)':<42} {other:8.2f} s")
+    if times.cache_memory_bytes is not None and times.cache_disk_bytes is not None:
+        print(
+            f"    cache after the count: {times.cache_memory_bytes / 1e6:.0f} MB in memory, "
+            f"{times.cache_disk_bytes / 1e6:.0f} MB on disk"
+        )
+    if times.missing:
+        print(f"    not timed (renamed in the job?): {', '.join(times.missing)}")
+
+
+def steps_json(times: StepTimes, total: float) -> dict[str, Any]:
+    top = sum(stage.seconds for stage in times.stages.values() if stage.top_level)
+    return {
+        "stages": [asdict(stage) for stage in times.stages.values() if stage.calls],
+        "otherSeconds": total - top,
+        "cacheMemoryBytes": times.cache_memory_bytes,
+        "cacheDiskBytes": times.cache_disk_bytes,
+        "sparkJobs": times.spark_jobs,
+        "sparkTasks": times.spark_tasks,
+        "notTimed": times.missing,
+    }
+
+
+# --- the floors -----------------------------------------------------------------------------------------------
+
+
+def warm_page_cache(paths: Sequence[Path]) -> None:
+    for path in paths:
+        with path.open("rb") as file:
+            while file.read(16 * 1024 * 1024):
+                pass
+
+
+def spark_csv_to_parquet(spark: SparkSession, paths: Sequence[Path], target: Path) -> None:
+    """Bare Spark: one read of all the files (header, the given schema, split by line), snappy Parquet."""
+    frame = spark.read.schema(FLOOR_SCHEMA).options(header=True).csv([str(path) for path in paths])
+    frame.write.mode("overwrite").option("compression", "snappy").parquet(str(target))
+
+
+def parquet_rows(spark: SparkSession, target: Path) -> int:
+    return spark.read.parquet(str(target)).count()
+
+
+def _sql_string(text: str | Path) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def duckdb_burst(paths: Sequence[Path], target: Path, threads: int) -> int:
+    """DuckDB over all files at once, each row with its file name (as the job stamps its source); rows written."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET threads = {threads}")
+        files = "[" + ", ".join(_sql_string(path) for path in paths) + "]"
+        connection.execute(
+            f"COPY (SELECT * FROM read_csv({files}, header = true, filename = true)) "
+            f"TO {_sql_string(target)} (FORMAT parquet, COMPRESSION snappy)"
+        )
+        row = connection.execute(f"SELECT count(*) FROM read_parquet({_sql_string(target)})").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        connection.close()
+
+
+def duckdb_large(csv_path: Path, target: Path, threads: int) -> tuple[int, int]:
+    """DuckDB with its sniffer and `store_rejects` (bad rows set aside); (rows written, rows rejected)."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET threads = {threads}")
+        connection.execute(
+            f"COPY (SELECT * FROM read_csv({_sql_string(csv_path)}, header = true, store_rejects = true)) "
+            f"TO {_sql_string(target)} (FORMAT parquet, COMPRESSION snappy)"
+        )
+        rows = connection.execute(f"SELECT count(*) FROM read_parquet({_sql_string(target)})").fetchone()
+        rejects = connection.execute("SELECT count(*) FROM reject_errors").fetchone()
+        return (int(rows[0]) if rows else 0), (int(rejects[0]) if rejects else 0)
+    finally:
+        connection.close()
+
+
+# --- checks and Iceberg figures -------------------------------------------------------------------------------
+
+
+@dataclass
+class Checks:
+    results: dict[str, bool] = field(default_factory=dict)
+
+    def check(self, name: str, ok: bool, detail: str) -> None:
+        self.results[name] = ok
+        print(f"  check {name}: {'ok' if ok else 'FAILED'} ({detail})", flush=True)
+
+    @property
+    def passed(self) -> bool:
+        return all(self.results.values())
+
+
+def data_files_of_day(spark: SparkSession, table: str, day: str) -> dict[str, int]:
+    """Live files of the table's current snapshot in the partition of `day`, by content (data, deletes)."""
+    rows = spark.sql(
+        f"SELECT content, count(*) AS files FROM {CATALOG}.`{LOCAL_DATABASE}`.`{table}`.files "
+        f"WHERE partition.processed_at_day = DATE '{day}' GROUP BY content"
+    ).collect()
+    by_content = {int(row["content"]): int(row["files"]) for row in rows}
+    return {"data": by_content.pop(0, 0), "deletes": sum(by_content.values())}
+
+
+def drop_tables(spark: SparkSession, report: RunReport) -> None:
+    for table in (report.table, report.quarantine_table):
+        spark.sql(f"DROP TABLE IF EXISTS {CATALOG}.`{LOCAL_DATABASE}`.`{table}` PURGE")
+
+
+def column_plans(report: RunReport) -> int:
+    """How many distinct column plans the files had: the job reads each plan's files as one group."""
+    return len({result.columns for result in report.files})
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else float("inf")
+
+
+def verdict(value: float, target: float) -> str:
+    return f"target <= {target:.1f}x: {'met' if value <= target else 'MISSED'}"
+
+
+# --- the two cases --------------------------------------------------------------------------------------------
+
+
+def run_file_processor(
+    spark: SparkSession, label: str, inputs: Sequence[Path], output: Path, dataset: str, settings: JobSettings
+) -> tuple[float, RunReport, StepTimes]:
+    with step_times(spark) as times:
+        seconds, report = timed(
+            label, lambda: run_local(spark, [str(path) for path in inputs], output, dataset=dataset, settings=settings)
+        )
+    return seconds, report, times
+
+
+def warm_up(spark: SparkSession, burst: Sequence[Path], out: Path) -> None:
+    """One small run of the job and of the Spark floor, so neither measured run pays for the JVM's first use."""
+    files = list(burst[:WARM_UP_FILES])
+    _, report = timed(
+        f"warm-up: file_processor on {len(files)} files",
+        lambda: run_local(spark, [str(path) for path in files], out / "job", dataset="warmup", settings=JobSettings()),
+    )
+    timed("warm-up: bare Spark on the same files", lambda: spark_csv_to_parquet(spark, files, out / "warmup-spark"))
+    drop_tables(spark, report)
+
+
+def bench_burst(
+    spark: SparkSession, burst: Sequence[Path], out: Path, cores: int, checks: Checks, retention_days: int
+) -> dict[str, Any]:
+    size = sum(path.stat().st_size for path in burst)
+    print(f"\n== burst: {len(burst)} files ({size / 1e6:.1f} MB) in one manifest")
+    duck_seconds, duck_rows = timed(
+        f"DuckDB read_csv(filename=true) -> Parquet, {cores} threads",
+        lambda: duckdb_burst(burst, out / "burst-duckdb.parquet", cores),
+    )
+    floor_seconds, _ = timed(
+        "bare Spark: one read of all files -> Parquet", lambda: spark_csv_to_parquet(spark, burst, out / "burst-spark")
+    )
+    floor_rows = parquet_rows(spark, out / "burst-spark")
+    job_seconds, report, times = run_file_processor(
+        spark, "file_processor (one manifest)", burst, out / "job", "burst", JobSettings()
+    )
+    print_steps(times, job_seconds, size)
+    totals = report.to_json()["totals"]
+    modes = sorted({str(result.read_mode) for result in report.files})
+    checks.check("burst status", report.status == RunStatus.SUCCEEDED, f"run {report.status}")
+    checks.check(
+        "burst files",
+        totals["filesSucceeded"] == len(burst),
+        f"{totals['filesSucceeded']} of {len(burst)} files succeeded",
+    )
+    checks.check(
+        "burst rows",
+        totals["rowsRead"] == totals["rowsWritten"] + totals["rowsQuarantined"] == floor_rows,
+        f"read {totals['rowsRead']} = written {totals['rowsWritten']} + quarantined {totals['rowsQuarantined']}; "
+        f"bare Spark {floor_rows}, DuckDB {duck_rows}",
+    )
+
+    day = report.context.processed_at.date().isoformat()
+    before = data_files_of_day(spark, report.table, day)
+    maintenance_seconds, maintenance = timed(
+        f"table_maintenance (retention {retention_days} day)",
+        lambda: run_maintenance(spark, LOCAL_DATABASE, MaintenanceSettings(retention_days=retention_days)),
+    )
+    after = data_files_of_day(spark, report.table, day)
+    table_report = next((table for table in maintenance.tables if table.name == report.table), None)
+    checks.check(
+        "maintenance status",
+        maintenance.status == MaintenanceStatus.SUCCEEDED and table_report is not None,
+        f"run {maintenance.status}; tables {', '.join(table.name for table in maintenance.tables) or 'none'}",
+    )
+    checks.check(
+        "maintenance compacted",
+        after["data"] <= before["data"] and (before["data"] < 2 or after["data"] < before["data"]),
+        f"data files of {day}: {before['data']} -> {after['data']}",
+    )
+
+    result = {
+        "files": len(burst),
+        "bytes": size,
+        "columnPlans": column_plans(report),
+        "readModes": modes,
+        "seconds": {"fileProcessor": job_seconds, "sparkFloor": floor_seconds, "duckdb": duck_seconds},
+        "ratioToSparkFloor": ratio(job_seconds, floor_seconds),
+        "target": BURST_TARGET,
+        "ratioToDuckdb": ratio(job_seconds, duck_seconds),
+        "filesPerSecond": ratio(len(burst), job_seconds),
+        "rows": {
+            "read": totals["rowsRead"],
+            "written": totals["rowsWritten"],
+            "quarantined": totals["rowsQuarantined"],
+            "sparkFloor": floor_rows,
+            "duckdb": duck_rows,
+        },
+        "steps": steps_json(times, job_seconds),
+        "maintenance": {
+            "day": day,
+            "seconds": maintenance_seconds,
+            "status": str(maintenance.status),
+            "dataFilesBefore": before["data"],
+            "dataFilesAfter": after["data"],
+            "deleteFilesBefore": before["deletes"],
+            "deleteFilesAfter": after["deletes"],
+            "report": None if table_report is None else asdict(table_report),
+        },
+    }
+    print(
+        f"  file_processor {job_seconds:.2f} s, bare Spark {floor_seconds:.2f} s, DuckDB {duck_seconds:.2f} s; "
+        f"{result['filesPerSecond']:.1f} files/s; column plans {result['columnPlans']}; read mode {', '.join(modes)}"
+    )
+    print(
+        f"  data files of {day} in {LOCAL_DATABASE}.{report.table}: {before['data']} before maintenance, "
+        f"{after['data']} after (delete files {before['deletes']} -> {after['deletes']}); "
+        f"maintenance {maintenance_seconds:.1f} s"
+    )
+    return result
+
+
+def bench_large(spark: SparkSession, csv_path: Path, out: Path, cores: int, checks: Checks) -> dict[str, Any]:
+    size = csv_path.stat().st_size
+    default_threshold = PlannerSettings().split_threshold_bytes
+    threshold = default_threshold
+    if default_threshold is not None and size <= default_threshold:
+        threshold = min(default_threshold, SMALL_SPLIT_THRESHOLD)
+    print(f"\n== one large CSV without quoted newlines: {csv_path.name} ({size / 1e9:.3f} GB)")
+    if threshold != default_threshold:
+        print(
+            f"  (below the job's split threshold of {default_threshold} bytes: run with split_threshold_bytes="
+            f"{threshold} so the line-split path is the one measured)"
+        )
+    warm_page_cache([csv_path])
+    duck_seconds, (duck_rows, duck_rejects) = timed(
+        f"DuckDB read_csv(store_rejects) -> Parquet, {cores} threads",
+        lambda: duckdb_large(csv_path, out / "large-duckdb.parquet", cores),
+    )
+    floor_seconds, _ = timed(
+        "bare Spark: CSV split by line -> Parquet",
+        lambda: spark_csv_to_parquet(spark, [csv_path], out / "large-spark"),
+    )
+    floor_rows = parquet_rows(spark, out / "large-spark")
+    settings = JobSettings(planner=PlannerSettings(split_threshold_bytes=threshold))
+    job_seconds, report, times = run_file_processor(spark, "file_processor", [csv_path], out / "job", "large", settings)
+    print_steps(times, job_seconds, size)
+    (result,) = report.files
+    checks.check("large status", result.status == FileStatus.SUCCEEDED, f"file {result.status}")
+    checks.check("large read mode", result.read_mode == "line", f"read mode {result.read_mode!r}")
+    checks.check(
+        "large rows",
+        result.rows_read == result.rows_written + result.rows_quarantined == floor_rows,
+        f"read {result.rows_read} = written {result.rows_written} + quarantined {result.rows_quarantined}; "
+        f"bare Spark {floor_rows}",
+    )
+    passes = sum(stage.bytes_read for stage in times.stages.values() if stage.top_level) / size
+    summary = {
+        "file": str(csv_path),
+        "bytes": size,
+        "splitThresholdBytes": threshold,
+        "readMode": result.read_mode,
+        "seconds": {"fileProcessor": job_seconds, "sparkFloor": floor_seconds, "duckdb": duck_seconds},
+        "ratioToSparkFloor": ratio(job_seconds, floor_seconds),
+        "target": LARGE_TARGET,
+        "ratioToDuckdb": ratio(job_seconds, duck_seconds),
+        "megabytesPerSecond": {
+            "fileProcessor": size / 1e6 / job_seconds,
+            "sparkFloor": size / 1e6 / floor_seconds,
+            "duckdb": size / 1e6 / duck_seconds,
+        },
+        "rows": {
+            "read": result.rows_read,
+            "written": result.rows_written,
+            "quarantined": result.rows_quarantined,
+            "sparkFloor": floor_rows,
+            "duckdb": duck_rows,
+            "duckdbRejected": duck_rejects,
+        },
+        "bytesReadPerInputByte": passes,
+        "steps": steps_json(times, job_seconds),
+        "columns": [f"{column.name} {column.type}" for column in result.columns],
+    }
+    print(
+        f"  file_processor {job_seconds:.2f} s ({size / 1e6 / job_seconds:.0f} MB/s), bare Spark {floor_seconds:.2f} s "
+        f"({size / 1e6 / floor_seconds:.0f} MB/s), DuckDB {duck_seconds:.2f} s ({size / 1e6 / duck_seconds:.0f} MB/s)"
+    )
+    print(
+        f"  rows: file_processor read {result.rows_read} = written {result.rows_written} + quarantined "
+        f"{result.rows_quarantined}; bare Spark {floor_rows}; DuckDB {duck_rows} (+{duck_rejects} rejected)"
+    )
+    print(f"  read mode: {result.read_mode}; bytes read by the job's steps / input size: {passes:.2f}")
+    return summary
+
+
+def print_figures(b: dict[str, Any], g: dict[str, Any]) -> None:
+    m = b["maintenance"]
+    burst_ratio, large_ratio = b["ratioToSparkFloor"], g["ratioToSparkFloor"]
+    print("\n== figures (ratios against floors measured in this run)")
+    print(f"burst, {b['files']} files x {b['rows']['read'] // max(1, b['files'])} rows, one manifest:")
+    print(f"  file_processor {b['seconds']['fileProcessor']:.2f} s, bare Spark {b['seconds']['sparkFloor']:.2f} s")
+    print(f"  ratio file_processor / bare Spark: {burst_ratio:.2f}x ({verdict(burst_ratio, BURST_TARGET)})")
+    print(f"  ratio file_processor / DuckDB:     {b['ratioToDuckdb']:.2f}x")
+    print(f"  file_processor: {b['filesPerSecond']:.1f} files/s")
+    print(
+        f"  data files of {m['day']} before / after table_maintenance: {m['dataFilesBefore']} / {m['dataFilesAfter']}"
+    )
+    print(f"large CSV, {g['bytes'] / 1e9:.3f} GB, read mode {g['readMode']}:")
+    print(f"  file_processor {g['seconds']['fileProcessor']:.2f} s, bare Spark {g['seconds']['sparkFloor']:.2f} s")
+    print(f"  ratio file_processor / bare Spark: {large_ratio:.2f}x ({verdict(large_ratio, LARGE_TARGET)})")
+    print(f"  ratio file_processor / DuckDB:     {g['ratioToDuckdb']:.2f}x")
+    print(f"  rows read {g['rows']['read']} = written {g['rows']['written']} + quarantined {g['rows']['quarantined']}")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--csv", type=Path, required=True)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv", type=Path, required=True, help="the large CSV")
+    parser.add_argument("--burst", type=Path, required=True, help="the folder of small CSVs (one manifest)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--driver-memory", default="6g")
+    parser.add_argument("--retention-days", type=int, default=1)
+    parser.add_argument(
+        "--warm-up",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a small run of each path first, so no measured run pays for the JVM's first use (default: on)",
+    )
     args = parser.parse_args()
-    size = args.csv.stat().st_size
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("file_processor").setLevel(logging.INFO)  # the job's log lines go to stderr (spark.log)
+
+    burst = sorted(args.burst.glob("*.csv"))
+    if not burst:
+        raise SystemExit(f"no CSV in {args.burst}")
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
-    print(f"input: {args.csv} ({size / 1e9:.2f} GB); {args.cores} cores", flush=True)
-    warm_page_cache(args.csv)
+    warm_page_cache([args.csv, *burst])
+    checks = Checks()
+    load_before = os.getloadavg()
 
-    arrow_seconds, arrow_rows = timed(
-        "pyarrow CSV -> Parquet", lambda: convert_with_pyarrow(args.csv, args.out / "pyarrow.parquet")
-    )
-    duck_seconds, (duck_rows, duck_rejects) = timed(
-        "DuckDB CSV -> Parquet (rejects kept)",
-        lambda: convert_with_duckdb(args.csv, args.out / "duckdb.parquet", args.cores),
-    )
+    print(f"Spark local[{args.cores}], driver memory {args.driver_memory} (the job caches its rows MEMORY_AND_DISK)")
     start_seconds, spark = timed(
-        "Spark session start (local)", lambda: local_session(cores=args.cores, driver_memory=args.driver_memory)
+        "Spark session start",
+        lambda: local_session(str(warehouse_of(args.out / "job")), cores=args.cores, driver_memory=args.driver_memory),
     )
-    job_seconds, report = timed(
-        "file_processor local run",
-        lambda: run_local(spark, [str(args.csv)], args.out / "file-processor", dataset="bench", settings=JobSettings()),
-    )
+    heap = int(spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory())  # type: ignore[union-attr]
+    heap_gib = f"{heap / 2**30:.1f} GiB"
+    print(f"  driver JVM max heap: {heap_gib}")
+    if args.warm_up:
+        warm_up(spark, burst, args.out)
+    else:
+        print("  no warm-up run: the first measured runs include the JVM's first use of each path")
+    burst_summary = bench_burst(spark, burst, args.out, args.cores, checks, args.retention_days)
+    large_summary = bench_large(spark, args.csv, args.out, args.cores, checks)
     spark.stop()
 
-    (result,) = report.files
-    totals = report.to_json()["totals"]
+    print_figures(burst_summary, large_summary)
+    print(f"Spark start {start_seconds:.1f} s (in no figure); driver memory {args.driver_memory}, max heap {heap_gib}")
+    load_after = os.getloadavg()
     print(
-        f"\nrows: pyarrow {arrow_rows}, DuckDB {duck_rows} (+{duck_rejects} rejected), file_processor "
-        f"{result.rows_written} (+{result.rows_quarantined} quarantined) of {result.rows_read} read"
+        f"load average (1/5/15 min) at start {' '.join(f'{v:.1f}' for v in load_before)}, at end "
+        f"{' '.join(f'{v:.1f}' for v in load_after)} on {os.cpu_count()} CPUs (other work on the machine skews seconds)"
     )
-    print(
-        f"file_processor read mode: {result.read_mode}; columns: "
-        + ", ".join(f"{c.name} {c.type}" for c in result.columns)
-    )
-    print(f"Spark full passes over the input: {totals['inputPasses']}")
-    print(
-        f"throughput: file_processor {size / 1e6 / job_seconds:.0f} MB/s, DuckDB {size / 1e6 / duck_seconds:.0f} MB/s, "
-        f"pyarrow {size / 1e6 / arrow_seconds:.0f} MB/s"
-    )
-    print(
-        f"ratio file_processor / DuckDB:  {job_seconds / duck_seconds:.2f}x "
-        f"({(job_seconds + start_seconds) / duck_seconds:.2f}x with Spark start-up)"
-    )
-    print(
-        f"ratio file_processor / pyarrow: {job_seconds / arrow_seconds:.2f}x "
-        f"({(job_seconds + start_seconds) / arrow_seconds:.2f}x with Spark start-up)"
-    )
+    failed = [name for name, ok in checks.results.items() if not ok]
+    print(f"checks: {'FAILED: ' + ', '.join(failed) if failed else 'all ok'}")
+
     summary = {
-        "inputBytes": size,
-        "seconds": {
-            "pyarrow": arrow_seconds,
-            "duckdb": duck_seconds,
-            "sparkStart": start_seconds,
-            "fileProcessor": job_seconds,
+        "spark": {
+            "master": f"local[{args.cores}]",
+            "driverMemory": args.driver_memory,
+            "driverMaxHeapBytes": heap,
+            "startSeconds": start_seconds,
+            "warmUp": args.warm_up,
         },
-        "ratioToDuckdb": job_seconds / duck_seconds,
-        "ratioToPyarrow": job_seconds / arrow_seconds,
-        "inputPasses": totals["inputPasses"],
-        "rows": {"read": result.rows_read, "written": result.rows_written, "quarantined": result.rows_quarantined},
+        "cpus": os.cpu_count(),
+        "loadAverage": {"start": load_before, "end": load_after},
+        "burst": burst_summary,
+        "large": large_summary,
+        "checks": checks.results,
     }
-    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
-    return 0 if report.status == "succeeded" else 1
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    print(f"summary: {args.out / 'summary.json'}")
+    return 0 if checks.passed else 1
 
 
 if __name__ == "__main__":

@@ -70,10 +70,6 @@ export class SmokeTestRole extends Construct {
     const ack = (arn: string, reason: string) => acknowledgeWildcardResource(this.role, arn, reason);
     ack(upload, 'The smoke test uploads a file with a unique key, only under the smoke-test dataset folder.');
     ack(
-      curated,
-      'The smoke test reads the Parquet files Glue wrote for the smoke-test dataset; Spark names them.',
-    );
-    ack(
       reports,
       'The smoke test reads the report of its run; the key carries the run id, unknown in advance.',
     );
