@@ -15,6 +15,7 @@ import { ExportCheckStep } from '../lib/export-check-step';
 import { SmokeTestStep } from '../lib/smoke-test-step';
 
 import { defaultConfig, required, tempDirectory } from './helpers';
+import { smokeRunReport } from './scripts/smoke-run-report';
 
 const config = defaultConfig();
 const dev = required(new Map(config.stages.map((s) => [s.name, s])), 'dev');
@@ -155,63 +156,8 @@ const smokeRun = (state: string, extra: Record<string, unknown> = {}) => ({
   ],
 });
 
-/** A run report (version 2, shared-constructs/src/contracts) of one run that committed the uploaded file. */
-const smokeReport = {
-  reportVersion: 2,
-  jobName: 'glue-etl-dev-file-processor',
-  runId: 'jr_1',
-  manifestId: '20261102T100000Z-smoke_test-1a2b3c4d',
-  dataset: 'smoke_test',
-  database: 'glue_etl_dev',
-  table: 'smoke_test',
-  quarantineTable: 'smoke_test__quarantine',
-  status: 'succeeded',
-  processedAt: '2026-11-02T10:01:00.000Z',
-  seconds: 40.5,
-  totals: {
-    files: 1,
-    filesSucceeded: 1,
-    filesQuarantined: 0,
-    filesSkipped: 0,
-    filesFailed: 0,
-    rowsRead: 3,
-    rowsWritten: 3,
-    rowsQuarantined: 0,
-  },
-  quarantineRatio: 0,
-  quarantineRatioThreshold: 0.05,
-  commits: [
-    {
-      table: 'smoke_test',
-      role: 'data',
-      status: 'committed',
-      snapshotId: '7523944719288312671',
-      attempts: 1,
-      rowsAdded: 3,
-      rowsRemoved: 0,
-      error: null,
-    },
-  ],
-  files: [
-    {
-      sourceFile: '__UPLOADED__',
-      sourceKey: 'glue-etl-dev-input-222222222222-eu-west-1/incoming/smoke_test/smoke.csv',
-      sourceVersion: 'v1',
-      status: 'succeeded',
-      rowsRead: 3,
-      rowsWritten: 3,
-      rowsQuarantined: 0,
-      seconds: 12.3,
-      reason: null,
-      readMode: 'multi-line',
-      bytes: 120,
-      columns: [],
-      typeConflicts: [],
-      snapshotId: '7523944719288312671',
-      quarantinedFile: null,
-    },
-  ],
-};
+/** A run report (version 2) of one run that committed the uploaded file; the fake CLI puts in its key. */
+const smokeReport = smokeRunReport('__UPLOADED__', 'jr_1');
 
 test('the bundled smoke test, run as CodeBuild runs it, passes against a stage that processes the file', () => {
   const aws = fakeAwsCli({

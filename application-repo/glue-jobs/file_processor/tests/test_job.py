@@ -178,7 +178,7 @@ def test_a_rollback_while_a_run_stages_is_not_undone_by_its_publish(
 
     def roll_back_then_publish(spark_: SparkSession, table: TableName, branch: str, base: int | None) -> int:
         if not rolled_back and table.table == "orders":
-            spark.sql(f"CALL glue_catalog.system.rollback_to_snapshot('{table.procedure_argument}', {good})")
+            spark.sql(f"CALL glue_catalog.system.rollback_to_snapshot({table.procedure_argument}, {good})")
             rolled_back.append(True)
         return publish(spark_, table, branch, base)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from table_maintenance.iceberg_tables import TableName, map_literal, timestamp_literal
+from file_processor.tables import TableName
+from table_maintenance.iceberg_tables import map_literal, timestamp_literal
 
 
 def test_an_instant_is_written_in_utc_with_an_explicit_zone() -> None:
@@ -22,7 +23,7 @@ def test_an_instant_without_a_time_zone_is_refused() -> None:
 def test_table_names_are_quoted_in_statements_and_in_procedure_arguments() -> None:
     name = TableName("glue_platform_dev", "odd`name")
 
-    assert name.sql == "glue_catalog.`glue_platform_dev`.`odd``name`"
+    assert name.identifier == "glue_catalog.`glue_platform_dev`.`odd``name`"
     assert name.metadata_table("refs") == "glue_catalog.`glue_platform_dev`.`odd``name`.`refs`"
     assert name.procedure_argument == "'`glue_platform_dev`.`odd``name`'"
 

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from file_processor.tables import TableName
 from pyspark.sql import SparkSession
-from table_maintenance.iceberg_tables import IcebergTables, SnapshotExpiry, TableName
+from table_maintenance.iceberg_tables import IcebergTables, SnapshotExpiry
 from table_maintenance.maintenance import utc_now
 from table_maintenance.maintenance_report import MaintenanceAction, MaintenanceStatus
 

@@ -27,7 +27,7 @@ from pyspark.sql import functions as F
 from file_processor.dataset_settings import NewVersionPolicy
 from file_processor.spark_session import CATALOG
 from file_processor.table_schema import PROCESSING_JOB, SOURCE_KEY, SOURCE_VERSION
-from file_processor.tables import TableName
+from file_processor.tables import TableName, quote_identifier, string_literal
 
 LOG = logging.getLogger("file_processor")
 DEFAULT_MAX_ATTEMPTS = 5
@@ -101,7 +101,7 @@ def commit_change(
     for attempt in range(1, max_attempts + 1):
         _refresh(spark, change.table)
         _drop_branch(spark, change.table, branch)
-        spark.sql(f"ALTER TABLE {change.table.identifier} CREATE BRANCH `{branch}`")
+        spark.sql(f"ALTER TABLE {change.table.identifier} CREATE BRANCH {quote_identifier(branch)}")
         base = _head(spark, change.table, MAIN)
         try:
             left_out |= {obj for obj in change.objects if obj not in left_out and not still_current(obj)}
@@ -133,11 +133,12 @@ def commit_change(
 def replaced_rows(objects: Sequence[SourceObject], policy: NewVersionPolicy) -> str:
     """The SQL condition for the rows these objects replace: every row of the key (replace) or only the same
     version's (append: a repeated run of one version)."""
-    keys = ", ".join(_literal(key) for key in sorted({obj.key for obj in objects}))
+    keys = ", ".join(string_literal(key) for key in sorted({obj.key for obj in objects}))
     if policy == NewVersionPolicy.REPLACE:
         return f"`{SOURCE_KEY}` IN ({keys})"
     pairs = ", ".join(
-        f"named_struct('k', {_literal(obj.key)}, 'v', {_literal(obj.version)})" for obj in sorted(set(objects), key=str)
+        f"named_struct('k', {string_literal(obj.key)}, 'v', {string_literal(obj.version)})"
+        for obj in sorted(set(objects), key=str)
     )
     return f"`{SOURCE_KEY}` IN ({keys}) AND named_struct('k', `{SOURCE_KEY}`, 'v', `{SOURCE_VERSION}`) IN ({pairs})"
 
@@ -194,7 +195,7 @@ def _publish(spark: SparkSession, table: TableName, branch: str, base: int | Non
         raise PublishConflict(f"main of {table} moved from snapshot {base} to {current} while the run staged")
     try:
         result = spark.sql(
-            f"CALL {CATALOG}.system.fast_forward('{table.procedure_argument}', '{MAIN}', '{branch}')"
+            f"CALL {CATALOG}.system.fast_forward({table.procedure_argument}, '{MAIN}', {string_literal(branch)})"
         ).collect()
     except Exception as error:
         if _NOT_AN_ANCESTOR in str(error):
@@ -204,7 +205,9 @@ def _publish(spark: SparkSession, table: TableName, branch: str, base: int | Non
 
 
 def _head(spark: SparkSession, table: TableName, branch: str) -> int | None:
-    refs = spark.sql(f"SELECT snapshot_id FROM {table.identifier}.refs WHERE name = {_literal(branch)}").collect()
+    refs = spark.sql(
+        f"SELECT snapshot_id FROM {table.metadata_table('refs')} WHERE name = {string_literal(branch)}"
+    ).collect()
     return int(refs[0]["snapshot_id"]) if refs else None
 
 
@@ -213,7 +216,7 @@ def _summary_since(spark: SparkSession, table: TableName, branch: str, before: i
     head = _head(spark, table, branch)
     if head is None or head == before:
         return {}
-    found = spark.sql(f"SELECT summary FROM {table.identifier}.snapshots WHERE snapshot_id = {head}").collect()
+    found = spark.sql(f"SELECT summary FROM {table.metadata_table('snapshots')} WHERE snapshot_id = {head}").collect()
     return dict(found[0]["summary"]) if found else {}
 
 
@@ -223,9 +226,4 @@ def _refresh(spark: SparkSession, table: TableName) -> None:
 
 
 def _drop_branch(spark: SparkSession, table: TableName, branch: str) -> None:
-    spark.sql(f"ALTER TABLE {table.identifier} DROP BRANCH IF EXISTS `{branch}`")
-
-
-def _literal(value: str) -> str:
-    """A SQL string literal; keys may hold any character, quotes and backslashes included."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    spark.sql(f"ALTER TABLE {table.identifier} DROP BRANCH IF EXISTS {quote_identifier(branch)}")

@@ -40,24 +40,39 @@ class TableAction(StrEnum):
 
 @dataclass(frozen=True)
 class TableName:
+    """A table of the data lake's catalog, as every job names it in SQL (names are quoted, whatever they hold)."""
+
     database: str
     table: str
 
     @property
     def identifier(self) -> str:
         """For SQL and `writeTo`: the catalog, the database and the table, each quoted."""
-        return f"{CATALOG}.`{self.database}`.`{self.table}`"
+        return f"{CATALOG}.{quote_identifier(self.database)}.{quote_identifier(self.table)}"
+
+    def metadata_table(self, name: str) -> str:
+        """One of Iceberg's metadata tables of this table (`refs`, `snapshots`, `files`, ...)."""
+        return f"{self.identifier}.{quote_identifier(name)}"
+
+    def branch(self, branch: str) -> str:
+        return self.metadata_table(f"branch_{branch}")
 
     @property
     def procedure_argument(self) -> str:
-        """How Iceberg's stored procedures name a table of their own catalog."""
-        return f"{self.database}.{self.table}"
-
-    def branch(self, branch: str) -> str:
-        return f"{self.identifier}.`branch_{branch}`"
+        """The `table` argument of Iceberg's procedures: a string Spark parses again as a (quoted) name."""
+        return string_literal(f"{quote_identifier(self.database)}.{quote_identifier(self.table)}")
 
     def __str__(self) -> str:
         return f"{self.database}.{self.table}"
+
+
+def quote_identifier(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def string_literal(text: str) -> str:
+    """A Spark SQL string literal; text may hold any character, quotes and backslashes included."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def table_columns(spark: SparkSession, name: TableName) -> list[Column] | None:

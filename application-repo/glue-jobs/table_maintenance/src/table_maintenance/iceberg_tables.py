@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from file_processor.spark_session import CATALOG
+from file_processor.tables import TableName, quote_identifier, string_literal
 from pyspark.sql import Row, SparkSession
 
 from table_maintenance.run_branches import Branch
@@ -20,27 +21,6 @@ from table_maintenance.run_branches import Branch
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DATA_CONTENT = 0
 """`content` of a data file in the `files` metadata table; 1 is position deletes, 2 equality deletes."""
-
-
-@dataclass(frozen=True)
-class TableName:
-    database: str
-    table: str
-
-    def __str__(self) -> str:
-        return f"{self.database}.{self.table}"
-
-    @property
-    def sql(self) -> str:
-        return f"{CATALOG}.{quote_identifier(self.database)}.{quote_identifier(self.table)}"
-
-    def metadata_table(self, name: str) -> str:
-        return f"{self.sql}.{quote_identifier(name)}"
-
-    @property
-    def procedure_argument(self) -> str:
-        """The `table => ...` argument: a string that Spark parses again as a (quoted) multi-part name."""
-        return string_literal(f"{quote_identifier(self.database)}.{quote_identifier(self.table)}")
 
 
 @dataclass(frozen=True)
@@ -84,7 +64,7 @@ class IcebergTables:
         )
 
     def properties(self, table: TableName) -> dict[str, str]:
-        return {str(row["key"]): str(row["value"]) for row in self._rows(f"SHOW TBLPROPERTIES {table.sql}")}
+        return {str(row["key"]): str(row["value"]) for row in self._rows(f"SHOW TBLPROPERTIES {table.identifier}")}
 
     def file_counts(self, table: TableName) -> FileCounts:
         rows = self._rows(f"SELECT content, count(*) AS files FROM {table.metadata_table('files')} GROUP BY content")
@@ -115,7 +95,7 @@ class IcebergTables:
         )
 
     def drop_branch(self, table: TableName, branch: str) -> None:
-        self._rows(f"ALTER TABLE {table.sql} DROP BRANCH IF EXISTS {quote_identifier(branch)}")
+        self._rows(f"ALTER TABLE {table.identifier} DROP BRANCH IF EXISTS {quote_identifier(branch)}")
 
     def rewrite_data_files(self, table: TableName, options: Mapping[str, str]) -> DataFilesRewrite:
         row = self._call(
@@ -161,14 +141,6 @@ class IcebergTables:
 
     def _rows(self, statement: str) -> list[Row]:
         return self._spark.sql(statement).collect()
-
-
-def quote_identifier(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def string_literal(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def map_literal(options: Mapping[str, str]) -> str:

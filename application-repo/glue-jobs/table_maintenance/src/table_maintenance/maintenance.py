@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from file_processor.tables import MANAGED_BY
+from file_processor.tables import MANAGED_BY, TableName
 from pyspark.sql import SparkSession
 
-from table_maintenance.iceberg_tables import IcebergTables, TableName
+from table_maintenance.iceberg_tables import IcebergTables
 from table_maintenance.maintenance_report import MaintenanceAction, MaintenanceReport, TableReport
 from table_maintenance.maintenance_settings import MaintenanceSettings
 from table_maintenance.run_branches import stale_run_branches
