@@ -1,10 +1,12 @@
 """One Spark read over every file of a run: files that share a column plan are read together, and each row learns
 its source from the read itself.
 
-Spark reports each row's file as `_metadata.file_path`, a URI in which Hadoop percent-encodes what a path may not
-hold (space `%20`, `#` `%23`, `?` `%3F`, `%` `%25`) and leaves `+` as it is. Replacing `+` by `%2B` before
-`url_decode` gives back the exact path, which is matched to the manifest's objects with a broadcast join: a key
-with any character S3 allows finds its object, and a row that finds none fails the run instead of going unnamed.
+Spark names each row's file (`input_file_name()`, the cheapest of its ways) as a URI in which Hadoop
+percent-encodes what a path may not hold (space `%20`, `#` `%23`, `?` `%3F`, `%` `%25`) and leaves `+` as it is.
+Rather than decode that on every row, the files Spark lists for the read (`inputFiles()`, no data read) are decoded
+once here and matched to the manifest's objects; rows then find their object by the URI as Spark wrote it, with a
+broadcast join. A key with any character S3 allows finds its object, and a row that finds none fails the run
+instead of going unnamed.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import unquote
 
-from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -51,13 +53,26 @@ def escape_glob(path: str) -> str:
 
 
 def spark_path(uri: str) -> str:
-    """The path as the decoded `_metadata.file_path` names it: a URI as it is, a local path absolute."""
+    """A URI as it is, a local path absolute: the form `decoded_spark_path` gives back."""
     return uri if "://" in uri else os.path.abspath(uri)
 
 
-def _decoded_path(column: SparkColumn) -> SparkColumn:
-    decoded = F.url_decode(F.regexp_replace(column, r"\+", "%2B"))
-    return F.regexp_replace(decoded, r"^file:/+", "/")
+def decoded_spark_path(spark_uri: str) -> str:
+    """The path of a URI as Spark names a file: percent-decoded (`+` stays `+`), local files without `file:`."""
+    decoded = unquote(spark_uri)
+    return "/" + decoded[len("file:") :].lstrip("/") if decoded.startswith("file:") else decoded
+
+
+def _spark_names(frame: DataFrame, plans: Sequence[FilePlan]) -> dict[str, FilePlan]:
+    """Each file of the read as Spark names it, with its plan; a file Spark lists that no plan names is an error."""
+    by_path = {spark_path(plan.uri): plan for plan in plans}
+    names: dict[str, FilePlan] = {}
+    for name in frame.inputFiles():
+        plan = by_path.get(decoded_spark_path(name))
+        if plan is None:
+            raise RuntimeError(f"Spark listed {name}, which no file of the manifest names")
+        names[name] = plan
+    return names
 
 
 def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[str]:
@@ -68,11 +83,10 @@ def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[
     """
     if not plans:
         return set()
-    lines = spark.read.text([escape_glob(plan.uri) for plan in plans]).select(
-        _decoded_path(F.col("_metadata.file_path")).alias(_PATH),
-        ((F.length("value") - F.length(F.regexp_replace("value", _QUOTE, ""))) % 2 == 1).alias("odd"),
-    )
-    odd_paths = {row[_PATH] for row in lines.where("odd").select(_PATH).distinct().collect()}
+    lines = spark.read.text([escape_glob(plan.uri) for plan in plans])
+    quotes = F.octet_length("value") - F.octet_length(F.replace("value", F.lit(_QUOTE), F.lit("")))
+    odd = lines.where(quotes % 2 == 1).select(F.input_file_name().alias(_PATH)).distinct().collect()
+    odd_paths = {decoded_spark_path(row[_PATH]) for row in odd}
     return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
 
 
@@ -110,10 +124,11 @@ def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp)
     raw = reader.schema(string_read_schema([column.name for column in columns])).csv(
         [escape_glob(plan.uri) for plan in plans]
     )
-    with_path = raw.select("*", _decoded_path(F.col("_metadata.file_path")).alias(_PATH))
+    names = _spark_names(raw, plans)
+    with_path = raw.select("*", F.input_file_name().alias(_PATH))
     validated = add_validation(with_path, columns, keep=(_PATH,))
     sources = spark.createDataFrame(
-        [(spark_path(plan.uri), _source_file(plan), source_key(plan.obj), source_version(plan.obj)) for plan in plans],
+        [(name, _source_file(plan), source_key(plan.obj), source_version(plan.obj)) for name, plan in names.items()],
         T.StructType(
             [
                 T.StructField(_PATH, T.StringType(), nullable=False),
