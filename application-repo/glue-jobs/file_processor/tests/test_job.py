@@ -15,8 +15,8 @@ from file_processor.file_plan import SUPERSEDED, VERSION_GONE
 from file_processor.job import REPLACED_WHILE_READ, JobSettings
 from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.run_report import FileStatus, RunReport, RunStatus
-from file_processor.table_commit import CommitStatus
-from file_processor.tables import TABLE_PROPERTIES, TableName
+from file_processor.table_commit import CommitStatus, TableRefs
+from file_processor.tables import TABLE_PROPERTIES
 from pyspark.sql import SparkSession
 
 from .conftest import JOB_NAME, Workspace
@@ -146,10 +146,10 @@ def test_a_run_that_commits_while_another_is_staging_makes_the_other_retry_and_b
     publish = table_commit._publish
     reports: list[RunReport] = []
 
-    def publish_after_another_run(spark_: SparkSession, table: TableName, branch: str, base: int | None) -> int:
+    def publish_after_another_run(refs: TableRefs, branch: str, base: int | None) -> int:
         if not reports and branch == "run_jr_1":
             reports.append(workspace.run(spark, workspace.manifest("a.csv", "b.csv"), run_id="jr_2"))
-        return publish(spark_, table, branch, base)
+        return publish(refs, branch, base)
 
     monkeypatch.setattr(table_commit, "_publish", publish_after_another_run)
     first = workspace.run(spark, workspace.manifest("a.csv"), run_id="jr_1")
@@ -176,11 +176,11 @@ def test_a_rollback_while_a_run_stages_is_not_undone_by_its_publish(
     publish = table_commit._publish
     rolled_back: list[bool] = []
 
-    def roll_back_then_publish(spark_: SparkSession, table: TableName, branch: str, base: int | None) -> int:
-        if not rolled_back and table.table == "orders":
-            spark.sql(f"CALL glue_catalog.system.rollback_to_snapshot({table.procedure_argument}, {good})")
+    def roll_back_then_publish(refs: TableRefs, branch: str, base: int | None) -> int:
+        if not rolled_back and refs.name.table == "orders":
+            spark.sql(f"CALL glue_catalog.system.rollback_to_snapshot({refs.name.procedure_argument}, {good})")
             rolled_back.append(True)
-        return publish(spark_, table, branch, base)
+        return publish(refs, branch, base)
 
     monkeypatch.setattr(table_commit, "_publish", roll_back_then_publish)
     report = workspace.run_files(spark, ["next.csv"], run_id="jr_3")

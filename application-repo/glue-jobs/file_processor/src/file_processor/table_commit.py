@@ -25,9 +25,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from file_processor.dataset_settings import NewVersionPolicy
-from file_processor.spark_session import CATALOG
 from file_processor.table_schema import PROCESSING_JOB, SOURCE_KEY, SOURCE_VERSION
-from file_processor.tables import TableName, quote_identifier, string_literal
+from file_processor.tables import TableName, string_literal
 
 LOG = logging.getLogger("file_processor")
 DEFAULT_MAX_ATTEMPTS = 5
@@ -97,23 +96,24 @@ def commit_change(
     dropping the branch: `main` is then untouched."""
     if not change.exists and change.rows is None:
         return CommitOutcome(change.table.table, change.role, CommitStatus.UNCHANGED)
+    refs = TableRefs(spark, change.table)
     left_out: set[SourceObject] = set()
     for attempt in range(1, max_attempts + 1):
-        _refresh(spark, change.table)
-        _drop_branch(spark, change.table, branch)
-        spark.sql(f"ALTER TABLE {change.table.identifier} CREATE BRANCH {quote_identifier(branch)}")
-        base = _head(spark, change.table, MAIN)
+        refs.refresh()
+        refs.drop_branch(branch)
+        refs.create_branch(branch)
+        base = refs.head(MAIN)
         try:
             left_out |= {obj for obj in change.objects if obj not in left_out and not still_current(obj)}
             objects = [obj for obj in change.objects if obj not in left_out]
-            removed = _delete_replaced(spark, change, branch, objects, policy)
-            added = _append(change, branch, objects, left_out)
-            snapshot_id = _publish(spark, change.table, branch, base)
+            removed = _delete_replaced(spark, change, refs, branch, objects, policy)
+            added = _append(change, refs, branch, objects, left_out)
+            snapshot_id = _publish(refs, branch, base)
         except PublishConflict:
             LOG.info("table %s: another run committed first (attempt %d); staging again", change.table, attempt)
             continue
         finally:
-            _drop_branch(spark, change.table, branch)
+            refs.drop_branch(branch)
         return CommitOutcome(
             change.table.table,
             change.role,
@@ -163,67 +163,89 @@ def _version_key(key: str, version: str) -> str:
     return f"{key}#{version}"
 
 
+class TableRefs:
+    """The table's branches through Iceberg's own API (py4j): reading and moving refs runs no Spark job.
+
+    It is the instance Spark's catalog caches, so what Spark reads and writes next sees every change made here.
+    """
+
+    def __init__(self, spark: SparkSession, table: TableName) -> None:
+        jvm = spark.sparkContext._jvm
+        assert jvm is not None, "a SparkSession always has a JVM"
+        self.name = table
+        self._table = jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table.identifier)
+
+    def refresh(self) -> None:
+        """Reads the table's current metadata: Spark caches tables, and other runs commit from other processes."""
+        self._table.refresh()
+
+    def head(self, ref: str) -> int | None:
+        found = self._table.refs().get(ref)
+        return None if found is None else int(found.snapshotId())
+
+    def summary(self, snapshot_id: int) -> dict[str, str]:
+        snapshot = self._table.snapshot(snapshot_id)
+        return {} if snapshot is None else {str(key): str(value) for key, value in snapshot.summary().items()}
+
+    def summary_since(self, ref: str, before: int | None) -> dict[str, str]:
+        """The summary of the snapshot the last operation added to `ref`; empty when it added none."""
+        head = self.head(ref)
+        return {} if head is None or head == before else self.summary(head)
+
+    def create_branch(self, branch: str) -> None:
+        """At `main`'s snapshot; on a table without one, at a new empty snapshot."""
+        self._table.manageSnapshots().createBranch(branch).commit()
+
+    def drop_branch(self, branch: str) -> None:
+        if self._table.refs().get(branch) is not None:
+            self._table.manageSnapshots().removeBranch(branch).commit()
+
+    def fast_forward(self, target: str, source: str) -> None:
+        self._table.manageSnapshots().fastForwardBranch(target, source).commit()
+
+
 def _delete_replaced(
-    spark: SparkSession, change: TableChange, branch: str, objects: Sequence[SourceObject], policy: NewVersionPolicy
+    spark: SparkSession,
+    change: TableChange,
+    refs: TableRefs,
+    branch: str,
+    objects: Sequence[SourceObject],
+    policy: NewVersionPolicy,
 ) -> int:
     if not objects:
         return 0
-    before = _head(spark, change.table, branch)
+    before = refs.head(branch)
     spark.sql(f"DELETE FROM {change.table.branch(branch)} WHERE {replaced_rows(objects, policy)}")
-    summary = _summary_since(spark, change.table, branch, before)
+    summary = refs.summary_since(branch, before)
     return int(summary.get("added-position-deletes", 0)) + int(summary.get("deleted-records", 0))
 
 
-def _append(change: TableChange, branch: str, objects: Sequence[SourceObject], left_out: set[SourceObject]) -> int:
+def _append(
+    change: TableChange, refs: TableRefs, branch: str, objects: Sequence[SourceObject], left_out: set[SourceObject]
+) -> int:
     if change.rows is None or not objects:
         return 0
     rows = change.rows
     if left_out:
         rows = rows.where(~F.col(SOURCE_KEY).isin(sorted({obj.key for obj in left_out})))
-    spark = rows.sparkSession
-    before = _head(spark, change.table, branch)
+    before = refs.head(branch)
     rows.writeTo(change.table.branch(branch)).append()
-    return int(_summary_since(spark, change.table, branch, before).get("added-records", 0))
+    return int(refs.summary_since(branch, before).get("added-records", 0))
 
 
-def _publish(spark: SparkSession, table: TableName, branch: str, base: int | None) -> int:
+def _publish(refs: TableRefs, branch: str, base: int | None) -> int:
     """Moves `main` to the branch if `main` is still where the branch started. Fast-forward alone would also accept
     a `main` moved backwards (a rollback after a bad load) and so bring the rolled-back rows back."""
-    _refresh(spark, table)
-    current = _head(spark, table, MAIN)
+    refs.refresh()
+    current = refs.head(MAIN)
     if current != base:
-        raise PublishConflict(f"main of {table} moved from snapshot {base} to {current} while the run staged")
+        raise PublishConflict(f"main of {refs.name} moved from snapshot {base} to {current} while the run staged")
     try:
-        result = spark.sql(
-            f"CALL {CATALOG}.system.fast_forward({table.procedure_argument}, '{MAIN}', {string_literal(branch)})"
-        ).collect()
+        refs.fast_forward(MAIN, branch)
     except Exception as error:
         if _NOT_AN_ANCESTOR in str(error):
             raise PublishConflict(str(error)) from error
         raise
-    return int(result[0]["updated_ref"])
-
-
-def _head(spark: SparkSession, table: TableName, branch: str) -> int | None:
-    refs = spark.sql(
-        f"SELECT snapshot_id FROM {table.metadata_table('refs')} WHERE name = {string_literal(branch)}"
-    ).collect()
-    return int(refs[0]["snapshot_id"]) if refs else None
-
-
-def _summary_since(spark: SparkSession, table: TableName, branch: str, before: int | None) -> dict[str, str]:
-    """The summary of the snapshot the last operation added to the branch; empty when it added none."""
-    head = _head(spark, table, branch)
-    if head is None or head == before:
-        return {}
-    found = spark.sql(f"SELECT summary FROM {table.metadata_table('snapshots')} WHERE snapshot_id = {head}").collect()
-    return dict(found[0]["summary"]) if found else {}
-
-
-def _refresh(spark: SparkSession, table: TableName) -> None:
-    """Spark's catalog caches tables; another process's commit is only seen after a refresh."""
-    spark.sql(f"REFRESH TABLE {table.identifier}")
-
-
-def _drop_branch(spark: SparkSession, table: TableName, branch: str) -> None:
-    spark.sql(f"ALTER TABLE {table.identifier} DROP BRANCH IF EXISTS {quote_identifier(branch)}")
+    published = refs.head(MAIN)
+    assert published is not None, "main points at the branch's snapshot after a fast-forward"
+    return published
