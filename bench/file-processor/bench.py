@@ -9,7 +9,9 @@ Two cases, one Spark session (local[cores], Iceberg warehouse in a folder), afte
    line, given schema); DuckDB `read_csv` (sniffer, `store_rejects`: bad rows set aside like the job's quarantine).
 The job's steps are timed by wrapping the functions job.py and table_commit.py call (nothing in the job changes), and
 Hadoop's read counters give the bytes each step read from the local file system (input passes).
-Ratios, not seconds, are the figures: the machines are noisy, and floor and job share the run's conditions.
+Ratios, not seconds, are the figures: the machines are noisy, and floor and job share the run's conditions. Each
+case runs in rounds (DuckDB, bare Spark, the job; `--rounds`, default 2) and each figure is the fastest of its runs:
+load from other work only slows a run down, and floor and job get the same number of tries.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ BURST_TARGET = 2.0
 """file_processor / bare Spark on the burst: at most this."""
 LARGE_TARGET = 1.5
 """file_processor / bare Spark on the large file: at most this."""
-WARM_UP_FILES = 5
+WARM_UP_FILES = 40
+"""More than Spark's parallel listing threshold (32 paths), so the warm-up takes the path the burst's reads take."""
 SMALL_SPLIT_THRESHOLD = 1024 * 1024
 """Used instead of the job's default when the large file is below it (a smoke run), so the line path still runs."""
 FLOOR_SCHEMA = T.StructType(
@@ -74,7 +77,7 @@ def timed(label: str, action: Callable[[], R]) -> tuple[float, R]:
     started = time.perf_counter()
     result = action()
     seconds = time.perf_counter() - started
-    print(f"  {label:<52} {seconds:8.2f} s", flush=True)
+    print(f"  {label:<72} {seconds:8.2f} s", flush=True)
     return seconds, result
 
 
@@ -130,16 +133,30 @@ def _last_job_id(spark: SparkSession) -> int:
     return max(spark.sparkContext.statusTracker().getJobIdsForGroup(), default=-1)
 
 
-def _count_jobs(spark: SparkSession, after: int, times: StepTimes) -> None:
+def spark_work_since(spark: SparkSession, after: int) -> tuple[int, int]:
+    """(Spark jobs, tasks of their stages) run since job id `after`."""
     tracker = spark.sparkContext.statusTracker()
+    jobs = tasks = 0
     for job_id in tracker.getJobIdsForGroup():
         info = tracker.getJobInfo(job_id) if job_id > after else None
         if info is None:
             continue
-        times.spark_jobs += 1
+        jobs += 1
         for stage_id in info.stageIds:
             stage = tracker.getStageInfo(stage_id)
-            times.spark_tasks += stage.numTasks if stage is not None else 0
+            tasks += stage.numTasks if stage is not None else 0
+    return jobs, tasks
+
+
+def timed_spark(spark: SparkSession, label: str, action: Callable[[], R]) -> tuple[float, R, tuple[int, int]]:
+    """`timed`, plus the Spark jobs and tasks the action ran."""
+    first = _last_job_id(spark)
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    work = spark_work_since(spark, first)
+    print(f"  {label:<72} {seconds:8.2f} s  ({work[0]} Spark jobs, {work[1]} tasks)", flush=True)
+    return seconds, result, work
 
 
 def bytes_read(spark: SparkSession) -> int | None:
@@ -199,7 +216,7 @@ def step_times(spark: SparkSession) -> Iterator[StepTimes]:
     finally:
         for module, name, original in restore:
             setattr(module, name, original)
-        _count_jobs(spark, first, times)
+        times.spark_jobs, times.spark_tasks = spark_work_since(spark, first)
 
 
 def print_steps(times: StepTimes, total: float, input_bytes: int) -> None:
@@ -296,6 +313,72 @@ def duckdb_large(csv_path: Path, target: Path, threads: int) -> tuple[int, int]:
         connection.close()
 
 
+@dataclass(frozen=True)
+class JobRun:
+    seconds: float
+    report: RunReport
+    times: StepTimes
+
+
+@dataclass
+class Rounds:
+    """Each round runs DuckDB, the bare Spark floor and the job, in that order; each figure is the fastest of its
+    runs. Other work on the machine only ever slows a run down, so the minimum is the better estimate, and the
+    floor and the job get the same number of tries. The job writes a fresh table every round (same work each time)."""
+
+    spark: SparkSession
+    spark_action: Callable[[], None]
+    spark_label: str
+    duckdb_action: Callable[[], Any]
+    duckdb_label: str
+    job: Callable[[int], JobRun]
+    """Runs the job for round N (1-based) into that round's own table."""
+    input_bytes: int
+    spark_runs: list[float] = field(default_factory=list)
+    duckdb_runs: list[float] = field(default_factory=list)
+    jobs: list[JobRun] = field(default_factory=list)
+    spark_work: tuple[int, int] = (0, 0)
+    duckdb_result: Any = None
+
+    def run(self, rounds: int) -> None:
+        for number in range(1, rounds + 1):
+            when = round_label(number, rounds)
+            seconds, self.duckdb_result = timed(f"{self.duckdb_label}{when}", self.duckdb_action)
+            self.duckdb_runs.append(seconds)
+            seconds, _, self.spark_work = timed_spark(self.spark, f"{self.spark_label}{when}", self.spark_action)
+            self.spark_runs.append(seconds)
+            run = self.job(number)
+            print_steps(run.times, run.seconds, self.input_bytes)
+            self.jobs.append(run)
+
+    @property
+    def spark_seconds(self) -> float:
+        return min(self.spark_runs)
+
+    @property
+    def duckdb_seconds(self) -> float:
+        return min(self.duckdb_runs)
+
+    @property
+    def best(self) -> JobRun:
+        return min(self.jobs, key=lambda run: run.seconds)
+
+    def to_json(self) -> dict[str, Any]:
+        best = self.best
+        return {
+            "seconds": {"fileProcessor": best.seconds, "sparkFloor": self.spark_seconds, "duckdb": self.duckdb_seconds},
+            "runs": {
+                "fileProcessor": [run.seconds for run in self.jobs],
+                "sparkFloor": self.spark_runs,
+                "duckdb": self.duckdb_runs,
+            },
+            "sparkFloorWork": {"jobs": self.spark_work[0], "tasks": self.spark_work[1]},
+            "ratioToSparkFloor": ratio(best.seconds, self.spark_seconds),
+            "ratioToDuckdb": ratio(best.seconds, self.duckdb_seconds),
+            "steps": steps_json(best.times, best.seconds),
+        }
+
+
 # --- checks and Iceberg figures -------------------------------------------------------------------------------
 
 
@@ -345,12 +428,21 @@ def verdict(value: float, target: float) -> str:
 
 def run_file_processor(
     spark: SparkSession, label: str, inputs: Sequence[Path], output: Path, dataset: str, settings: JobSettings
-) -> tuple[float, RunReport, StepTimes]:
+) -> JobRun:
     with step_times(spark) as times:
         seconds, report = timed(
             label, lambda: run_local(spark, [str(path) for path in inputs], output, dataset=dataset, settings=settings)
         )
-    return seconds, report, times
+    return JobRun(seconds, report, times)
+
+
+def round_label(number: int, rounds: int) -> str:
+    return f" (round {number} of {rounds})" if rounds > 1 else ""
+
+
+def round_dataset(name: str, number: int) -> str:
+    """Round 1 writes table `name`; later rounds their own (`name_2`, ...), dropped once measured."""
+    return name if number == 1 else f"{name}-{number}"
 
 
 def warm_up(spark: SparkSession, burst: Sequence[Path], out: Path) -> None:
@@ -365,36 +457,56 @@ def warm_up(spark: SparkSession, burst: Sequence[Path], out: Path) -> None:
 
 
 def bench_burst(
-    spark: SparkSession, burst: Sequence[Path], out: Path, cores: int, checks: Checks, retention_days: int
+    spark: SparkSession,
+    burst: Sequence[Path],
+    out: Path,
+    cores: int,
+    checks: Checks,
+    retention_days: int,
+    rounds: int,
 ) -> dict[str, Any]:
     size = sum(path.stat().st_size for path in burst)
     print(f"\n== burst: {len(burst)} files ({size / 1e6:.1f} MB) in one manifest")
-    duck_seconds, duck_rows = timed(
-        f"DuckDB read_csv(filename=true) -> Parquet, {cores} threads",
+    case = Rounds(
+        spark,
+        lambda: spark_csv_to_parquet(spark, burst, out / "burst-spark"),
+        "bare Spark: one read of all files -> Parquet",
         lambda: duckdb_burst(burst, out / "burst-duckdb.parquet", cores),
+        f"DuckDB read_csv(filename=true) -> Parquet, {cores} threads",
+        lambda number: run_file_processor(
+            spark,
+            f"file_processor, one manifest{round_label(number, rounds)}",
+            burst,
+            out / "job",
+            round_dataset("burst", number),
+            JobSettings(),
+        ),
+        size,
     )
-    floor_seconds, _ = timed(
-        "bare Spark: one read of all files -> Parquet", lambda: spark_csv_to_parquet(spark, burst, out / "burst-spark")
-    )
+    case.run(rounds)
     floor_rows = parquet_rows(spark, out / "burst-spark")
-    job_seconds, report, times = run_file_processor(
-        spark, "file_processor (one manifest)", burst, out / "job", "burst", JobSettings()
-    )
-    print_steps(times, job_seconds, size)
+    duck_rows = case.duckdb_result
+    for number, run in enumerate(case.jobs, start=1):
+        totals = run.report.to_json()["totals"]
+        suffix = f" (round {number})" if len(case.jobs) > 1 else ""
+        checks.check(f"burst status{suffix}", run.report.status == RunStatus.SUCCEEDED, f"run {run.report.status}")
+        checks.check(
+            f"burst files{suffix}",
+            totals["filesSucceeded"] == len(burst),
+            f"{totals['filesSucceeded']} of {len(burst)} files succeeded",
+        )
+        checks.check(
+            f"burst rows{suffix}",
+            totals["rowsRead"] == totals["rowsWritten"] + totals["rowsQuarantined"] == floor_rows,
+            f"read {totals['rowsRead']} = written {totals['rowsWritten']} + quarantined {totals['rowsQuarantined']}; "
+            f"bare Spark {floor_rows}, DuckDB {duck_rows}",
+        )
+    for run in case.jobs[1:]:
+        drop_tables(spark, run.report)
+    report = case.jobs[0].report
     totals = report.to_json()["totals"]
     modes = sorted({str(result.read_mode) for result in report.files})
-    checks.check("burst status", report.status == RunStatus.SUCCEEDED, f"run {report.status}")
-    checks.check(
-        "burst files",
-        totals["filesSucceeded"] == len(burst),
-        f"{totals['filesSucceeded']} of {len(burst)} files succeeded",
-    )
-    checks.check(
-        "burst rows",
-        totals["rowsRead"] == totals["rowsWritten"] + totals["rowsQuarantined"] == floor_rows,
-        f"read {totals['rowsRead']} = written {totals['rowsWritten']} + quarantined {totals['rowsQuarantined']}; "
-        f"bare Spark {floor_rows}, DuckDB {duck_rows}",
-    )
+    job_seconds, floor_seconds, duck_seconds = case.best.seconds, case.spark_seconds, case.duckdb_seconds
 
     day = report.context.processed_at.date().isoformat()
     before = data_files_of_day(spark, report.table, day)
@@ -420,10 +532,8 @@ def bench_burst(
         "bytes": size,
         "columnPlans": column_plans(report),
         "readModes": modes,
-        "seconds": {"fileProcessor": job_seconds, "sparkFloor": floor_seconds, "duckdb": duck_seconds},
-        "ratioToSparkFloor": ratio(job_seconds, floor_seconds),
+        **case.to_json(),
         "target": BURST_TARGET,
-        "ratioToDuckdb": ratio(job_seconds, duck_seconds),
         "filesPerSecond": ratio(len(burst), job_seconds),
         "rows": {
             "read": totals["rowsRead"],
@@ -432,7 +542,6 @@ def bench_burst(
             "sparkFloor": floor_rows,
             "duckdb": duck_rows,
         },
-        "steps": steps_json(times, job_seconds),
         "maintenance": {
             "day": day,
             "seconds": maintenance_seconds,
@@ -456,7 +565,9 @@ def bench_burst(
     return result
 
 
-def bench_large(spark: SparkSession, csv_path: Path, out: Path, cores: int, checks: Checks) -> dict[str, Any]:
+def bench_large(
+    spark: SparkSession, csv_path: Path, out: Path, cores: int, checks: Checks, rounds: int
+) -> dict[str, Any]:
     size = csv_path.stat().st_size
     default_threshold = PlannerSettings().split_threshold_bytes
     threshold = default_threshold
@@ -469,37 +580,49 @@ def bench_large(spark: SparkSession, csv_path: Path, out: Path, cores: int, chec
             f"{threshold} so the line-split path is the one measured)"
         )
     warm_page_cache([csv_path])
-    duck_seconds, (duck_rows, duck_rejects) = timed(
-        f"DuckDB read_csv(store_rejects) -> Parquet, {cores} threads",
-        lambda: duckdb_large(csv_path, out / "large-duckdb.parquet", cores),
-    )
-    floor_seconds, _ = timed(
-        "bare Spark: CSV split by line -> Parquet",
-        lambda: spark_csv_to_parquet(spark, [csv_path], out / "large-spark"),
-    )
-    floor_rows = parquet_rows(spark, out / "large-spark")
     settings = JobSettings(planner=PlannerSettings(split_threshold_bytes=threshold))
-    job_seconds, report, times = run_file_processor(spark, "file_processor", [csv_path], out / "job", "large", settings)
-    print_steps(times, job_seconds, size)
-    (result,) = report.files
-    checks.check("large status", result.status == FileStatus.SUCCEEDED, f"file {result.status}")
-    checks.check("large read mode", result.read_mode == "line", f"read mode {result.read_mode!r}")
-    checks.check(
-        "large rows",
-        result.rows_read == result.rows_written + result.rows_quarantined == floor_rows,
-        f"read {result.rows_read} = written {result.rows_written} + quarantined {result.rows_quarantined}; "
-        f"bare Spark {floor_rows}",
+    case = Rounds(
+        spark,
+        lambda: spark_csv_to_parquet(spark, [csv_path], out / "large-spark"),
+        "bare Spark: CSV split by line -> Parquet",
+        lambda: duckdb_large(csv_path, out / "large-duckdb.parquet", cores),
+        f"DuckDB read_csv(store_rejects) -> Parquet, {cores} threads",
+        lambda number: run_file_processor(
+            spark,
+            f"file_processor{round_label(number, rounds)}",
+            [csv_path],
+            out / "job",
+            round_dataset("large", number),
+            settings,
+        ),
+        size,
     )
+    case.run(rounds)
+    floor_rows = parquet_rows(spark, out / "large-spark")
+    duck_rows, duck_rejects = case.duckdb_result
+    for number, run in enumerate(case.jobs, start=1):
+        (result,) = run.report.files
+        suffix = f" (round {number})" if len(case.jobs) > 1 else ""
+        checks.check(f"large status{suffix}", result.status == FileStatus.SUCCEEDED, f"file {result.status}")
+        checks.check(f"large read mode{suffix}", result.read_mode == "line", f"read mode {result.read_mode!r}")
+        checks.check(
+            f"large rows{suffix}",
+            result.rows_read == result.rows_written + result.rows_quarantined == floor_rows,
+            f"read {result.rows_read} = written {result.rows_written} + quarantined {result.rows_quarantined}; "
+            f"bare Spark {floor_rows}",
+        )
+    best = case.best
+    (result,) = best.report.files
+    times = best.times
+    job_seconds, floor_seconds, duck_seconds = best.seconds, case.spark_seconds, case.duckdb_seconds
     passes = sum(stage.bytes_read for stage in times.stages.values() if stage.top_level) / size
     summary = {
         "file": str(csv_path),
         "bytes": size,
         "splitThresholdBytes": threshold,
         "readMode": result.read_mode,
-        "seconds": {"fileProcessor": job_seconds, "sparkFloor": floor_seconds, "duckdb": duck_seconds},
-        "ratioToSparkFloor": ratio(job_seconds, floor_seconds),
+        **case.to_json(),
         "target": LARGE_TARGET,
-        "ratioToDuckdb": ratio(job_seconds, duck_seconds),
         "megabytesPerSecond": {
             "fileProcessor": size / 1e6 / job_seconds,
             "sparkFloor": size / 1e6 / floor_seconds,
@@ -514,7 +637,6 @@ def bench_large(spark: SparkSession, csv_path: Path, out: Path, cores: int, chec
             "duckdbRejected": duck_rejects,
         },
         "bytesReadPerInputByte": passes,
-        "steps": steps_json(times, job_seconds),
         "columns": [f"{column.name} {column.type}" for column in result.columns],
     }
     print(
@@ -529,23 +651,40 @@ def bench_large(spark: SparkSession, csv_path: Path, out: Path, cores: int, chec
     return summary
 
 
-def print_figures(b: dict[str, Any], g: dict[str, Any]) -> None:
+def _runs(summary: dict[str, Any], key: str) -> str:
+    runs = summary["runs"][key]
+    return f"{min(runs):.2f} s" + (f" (runs: {', '.join(f'{run:.2f}' for run in runs)})" if len(runs) > 1 else "")
+
+
+def print_figures(b: dict[str, Any], g: dict[str, Any], warmed_up: bool) -> None:
     m = b["maintenance"]
-    burst_ratio, large_ratio = b["ratioToSparkFloor"], g["ratioToSparkFloor"]
-    print("\n== figures (ratios against floors measured in this run)")
-    print(f"burst, {b['files']} files x {b['rows']['read'] // max(1, b['files'])} rows, one manifest:")
-    print(f"  file_processor {b['seconds']['fileProcessor']:.2f} s, bare Spark {b['seconds']['sparkFloor']:.2f} s")
-    print(f"  ratio file_processor / bare Spark: {burst_ratio:.2f}x ({verdict(burst_ratio, BURST_TARGET)})")
-    print(f"  ratio file_processor / DuckDB:     {b['ratioToDuckdb']:.2f}x")
-    print(f"  file_processor: {b['filesPerSecond']:.1f} files/s")
-    print(
-        f"  data files of {m['day']} before / after table_maintenance: {m['dataFilesBefore']} / {m['dataFilesAfter']}"
-    )
-    print(f"large CSV, {g['bytes'] / 1e9:.3f} GB, read mode {g['readMode']}:")
-    print(f"  file_processor {g['seconds']['fileProcessor']:.2f} s, bare Spark {g['seconds']['sparkFloor']:.2f} s")
-    print(f"  ratio file_processor / bare Spark: {large_ratio:.2f}x ({verdict(large_ratio, LARGE_TARGET)})")
-    print(f"  ratio file_processor / DuckDB:     {g['ratioToDuckdb']:.2f}x")
-    print(f"  rows read {g['rows']['read']} = written {g['rows']['written']} + quarantined {g['rows']['quarantined']}")
+    print("\n== figures (ratios against floors measured in this run; each figure the fastest of its rounds)")
+    if not warmed_up:
+        print("(no warm-up run: a smoke-sized run, where the JVM's first use dominates; these ratios mean nothing)")
+    for title, case, target in (
+        (
+            f"burst, {b['files']} files x {b['rows']['read'] // max(1, b['files'])} rows, one manifest:",
+            b,
+            BURST_TARGET,
+        ),
+        (f"large CSV, {g['bytes'] / 1e9:.3f} GB, read mode {g['readMode']}:", g, LARGE_TARGET),
+    ):
+        print(title)
+        print(f"  file_processor {_runs(case, 'fileProcessor')}")
+        print(f"  bare Spark     {_runs(case, 'sparkFloor')}")
+        print(f"  DuckDB         {_runs(case, 'duckdb')}")
+        ratio_to_floor = case["ratioToSparkFloor"]
+        print(f"  ratio file_processor / bare Spark: {ratio_to_floor:.2f}x ({verdict(ratio_to_floor, target)})")
+        print(f"  ratio file_processor / DuckDB:     {case['ratioToDuckdb']:.2f}x")
+        if case is b:
+            print(f"  file_processor: {b['filesPerSecond']:.1f} files/s")
+            print(
+                f"  data files of {m['day']} before / after table_maintenance: "
+                f"{m['dataFilesBefore']} / {m['dataFilesAfter']}"
+            )
+        else:
+            rows = g["rows"]
+            print(f"  rows read {rows['read']} = written {rows['written']} + quarantined {rows['quarantined']}")
 
 
 def main() -> int:
@@ -556,6 +695,9 @@ def main() -> int:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--driver-memory", default="6g")
     parser.add_argument("--retention-days", type=int, default=1)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="runs of each floor and of the job per case; the fastest counts"
+    )
     parser.add_argument(
         "--warm-up",
         action=argparse.BooleanOptionalAction,
@@ -587,11 +729,11 @@ def main() -> int:
         warm_up(spark, burst, args.out)
     else:
         print("  no warm-up run: the first measured runs include the JVM's first use of each path")
-    burst_summary = bench_burst(spark, burst, args.out, args.cores, checks, args.retention_days)
-    large_summary = bench_large(spark, args.csv, args.out, args.cores, checks)
+    burst_summary = bench_burst(spark, burst, args.out, args.cores, checks, args.retention_days, args.rounds)
+    large_summary = bench_large(spark, args.csv, args.out, args.cores, checks, args.rounds)
     spark.stop()
 
-    print_figures(burst_summary, large_summary)
+    print_figures(burst_summary, large_summary, args.warm_up)
     print(f"Spark start {start_seconds:.1f} s (in no figure); driver memory {args.driver_memory}, max heap {heap_gib}")
     load_after = os.getloadavg()
     print(
@@ -608,6 +750,7 @@ def main() -> int:
             "driverMaxHeapBytes": heap,
             "startSeconds": start_seconds,
             "warmUp": args.warm_up,
+            "rounds": args.rounds,
         },
         "cpus": os.cpu_count(),
         "loadAverage": {"start": load_before, "end": load_after},
