@@ -240,7 +240,7 @@ def _count_read_rows(cached: DataFrame) -> dict[str, tuple[int, int]]:
     for row in rows:
         if row[SOURCE_KEY] is None:
             raise RuntimeError(f"{row['count']} rows could not be matched to a file of the manifest")
-        key = f"{row[SOURCE_KEY]}#{row[SOURCE_VERSION]}"
+        key = version_key(SourceObject(row[SOURCE_KEY], row[SOURCE_VERSION]))
         good, bad = counts.get(key, (0, 0))
         counts[key] = (good + row["count"], bad) if row["good"] else (good, bad + row["count"])
     return counts
