@@ -5,7 +5,7 @@ missed and the question is which part of "read + validate + cache + count" or of
 
     export PYTHONPATH=application-repo/glue-jobs/file_processor/src:application-repo/glue-jobs/table_maintenance/src
     .venv/bin/python bench/file-processor/read_breakdown.py --csv bench/out/file-processor/input/orders-1100MB.csv \\
-        --out /tmp/read-breakdown
+        --out bench/out/read-breakdown
 
 Every step evaluates all columns of every row (a `noop` write, so nothing is pruned) in one session, after a
 warm-up on the first 10,000 rows; `--repeat N` runs every step N times, interleaved, and reports the minimum.
