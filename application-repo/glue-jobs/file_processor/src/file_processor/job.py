@@ -48,6 +48,7 @@ from file_processor.table_commit import (
     TableChange,
     commit_change,
     committed_counts,
+    replaced,
     version_key,
 )
 from file_processor.table_schema import METADATA_COLUMNS, SOURCE_KEY, SOURCE_VERSION, Column, merge_table_columns
@@ -214,7 +215,8 @@ def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, .
             ensure_table(spark, run.data_table, merged)
             if any(bad for _, bad in read_counts.values()):
                 ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
-        stale = {plan.uri for plan in plans if not still_current(plan.obj, plan.uri, run.environment.store)}
+        store = run.environment.store
+        stale = {plan.uri for plan in replaced(plans, lambda plan: not still_current(plan.obj, plan.uri, store))}
         current = [plan for plan in plans if plan.uri not in stale]
         commits = _commit_tables(run, current, cached, read_counts)
     except Exception as error:  # the whole write failed: no table moved

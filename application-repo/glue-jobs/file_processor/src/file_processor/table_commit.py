@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -82,6 +84,16 @@ class PublishConflict(RuntimeError):
 
 
 StillCurrent = Callable[[SourceObject], bool]
+T = TypeVar("T")
+_PARALLEL_CHECKS = 16
+
+
+def replaced(items: Sequence[T], is_replaced: Callable[[T], bool]) -> set[T]:
+    """The items found replaced, checked side by side: each check is a HEAD request, a run may hold thousands."""
+    if not items:
+        return set()
+    with ThreadPoolExecutor(max_workers=min(_PARALLEL_CHECKS, len(items)), thread_name_prefix="version") as pool:
+        return {item for item, found in zip(items, pool.map(is_replaced, items), strict=True) if found}
 
 
 def commit_change(
@@ -104,7 +116,9 @@ def commit_change(
         refs.create_branch(branch)
         base = refs.head(MAIN)
         try:
-            left_out |= {obj for obj in change.objects if obj not in left_out and not still_current(obj)}
+            left_out |= replaced(
+                [obj for obj in change.objects if obj not in left_out], lambda obj: not still_current(obj)
+            )
             objects = [obj for obj in change.objects if obj not in left_out]
             removed = _delete_replaced(spark, change, refs, branch, objects, policy)
             added = _append(change, refs, branch, objects, left_out)
