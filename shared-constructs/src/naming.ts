@@ -49,6 +49,8 @@ export const triggerFunctionName = (ctx: NameContext): string => `${prefix(ctx)}
 export const triggerQueueName = (ctx: NameContext): string => `${prefix(ctx)}-trigger`;
 export const triggerDeadLetterQueueName = (ctx: NameContext): string => `${prefix(ctx)}-trigger-dlq`;
 export const alarmTopicName = (ctx: NameContext): string => `${prefix(ctx)}-alarms`;
+/** The DynamoDB file ledger (contract: `contracts/ledger-item.ts`). */
+export const fileLedgerTableName = (ctx: NameContext): string => `${prefix(ctx)}-file-ledger`;
 
 /** One CloudFormation stack per app and stage. */
 export const stageStackName = (ctx: NameContext, app: PlatformApp): string => `${prefix(ctx)}-${app}`;

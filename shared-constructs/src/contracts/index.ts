@@ -1,1 +1,2 @@
 export * from './run-report';
+export * from './ledger-item';
