@@ -1,2 +1,3 @@
 export * from './run-report';
 export * from './ledger-item';
+export * from './file-metrics';
