@@ -15,7 +15,8 @@ from awsglue.utils import getResolvedOptions
 from file_processor.glue_job import GLUE_ARGUMENTS, OPTIONAL_ARGUMENTS, run_glue_job
 from pyspark.context import SparkContext
 
-# `--datasets` is optional: getResolvedOptions refuses a name that is not passed, so ask for it only when it is.
+# The optional arguments (`--datasets`, the ledger's, the metrics namespace): getResolvedOptions refuses a name that
+# is not passed, so ask for each only when it is. It returns a dashed name with underscores (argparse's `dest`).
 given = {argument.split("=", 1)[0] for argument in sys.argv}
 wanted = [*GLUE_ARGUMENTS, *(name for name in OPTIONAL_ARGUMENTS if f"--{name}" in given)]
 arguments = getResolvedOptions(sys.argv, wanted)
@@ -26,5 +27,7 @@ run_glue_job(
     glue_context.spark_session,
     arguments,
     s3_client=boto3.client("s3"),
+    dynamodb_client=boto3.client("dynamodb"),
+    cloudwatch_client=boto3.client("cloudwatch"),
 )
 job.commit()

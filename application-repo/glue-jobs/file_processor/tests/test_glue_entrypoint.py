@@ -18,6 +18,7 @@ import pytest
 ENTRYPOINT = Path(__file__).resolve().parents[1] / "glue_entrypoint.py"
 REQUIRED = ("JOB_NAME", "JOB_RUN_ID", "manifest", "output_bucket", "assets_bucket", "glue_database")
 """Written out rather than imported from glue_job, so a change to the job's arguments shows up here too."""
+CLIENTS = ("s3-client", "dynamodb-client", "cloudwatch-client")
 
 
 class _FakeJob:
@@ -67,8 +68,8 @@ def _run_entrypoint(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]) 
     monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", staticmethod(lambda: "spark-context"))
 
     # Keyword-only and without a glue client: an entrypoint that passes one, or passes the client by position, fails.
-    def fake_run(spark: Any, args: dict[str, str], *, s3_client: Any) -> None:
-        calls.append((spark, dict(args), s3_client))
+    def fake_run(spark: Any, args: dict[str, str], *, s3_client: Any, dynamodb_client: Any, cloudwatch_client: Any) -> None:
+        calls.append((spark, dict(args), s3_client, dynamodb_client, cloudwatch_client))
         _FakeJob.events.append("run")
 
     monkeypatch.setattr(glue_job, "run_glue_job", fake_run)
@@ -85,7 +86,7 @@ def test_the_entrypoint_runs_the_job_with_glue_s_arguments_and_an_s3_client_then
     asked, calls = _run_entrypoint(monkeypatch, arguments)
 
     assert asked == list(REQUIRED)
-    assert calls == [("the-session", arguments, "s3-client")]
+    assert calls == [("the-session", arguments, *CLIENTS)]
     assert _FakeJob.events == ["init value-of-JOB_NAME", "run", "commit"]
 
 
@@ -98,7 +99,23 @@ def test_the_entrypoint_passes_the_datasets_argument_when_the_job_has_one(monkey
     asked, calls = _run_entrypoint(monkeypatch, arguments)
 
     assert asked == [*REQUIRED, "datasets"]
-    assert calls == [("the-session", arguments, "s3-client")]
+    assert calls == [("the-session", arguments, *CLIENTS)]
+
+
+def test_the_entrypoint_asks_for_the_ledger_and_metrics_arguments_when_the_job_has_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    optional = {
+        "ledger-table": "glue-etl-dev-file-ledger",
+        "ledger-retention-days": "90",
+        "file-metrics-namespace": "glue-etl/dev/files",
+    }
+    arguments = {**{name: f"value-of-{name}" for name in REQUIRED}, **optional}
+
+    asked, calls = _run_entrypoint(monkeypatch, arguments)
+
+    assert asked == [*REQUIRED, *optional]
+    assert calls == [("the-session", arguments, *CLIENTS)]
 
 
 def test_only_the_entrypoint_imports_awsglue() -> None:

@@ -26,6 +26,7 @@ from pyspark.sql import functions as F
 from file_processor.batch_read import RunStamp, find_quoted_newlines, read_batch
 from file_processor.column_types import STRING
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
+from file_processor.file_outcome import settle
 from file_processor.file_plan import (
     FilePlan,
     PlanAction,
@@ -150,7 +151,7 @@ def run_job(
         database=environment.database,
         table=manifest.table,
         quarantine_table=run.quarantine.table,
-        files=tuple(results[index] for index in range(len(plans))),
+        files=tuple(settle(results[index], run.quarantine.table) for index in range(len(plans))),
         commits=commits,
         seconds=run.elapsed(),
         quarantine_ratio_threshold=run.dataset.quarantine_ratio_threshold,
