@@ -68,7 +68,9 @@ def _run_entrypoint(monkeypatch: pytest.MonkeyPatch, arguments: dict[str, str]) 
     monkeypatch.setattr(pyspark.context.SparkContext, "getOrCreate", staticmethod(lambda: "spark-context"))
 
     # Keyword-only and without a glue client: an entrypoint that passes one, or passes the client by position, fails.
-    def fake_run(spark: Any, args: dict[str, str], *, s3_client: Any, dynamodb_client: Any, cloudwatch_client: Any) -> None:
+    def fake_run(
+        spark: Any, args: dict[str, str], *, s3_client: Any, dynamodb_client: Any, cloudwatch_client: Any
+    ) -> None:
         calls.append((spark, dict(args), s3_client, dynamodb_client, cloudwatch_client))
         _FakeJob.events.append("run")
 

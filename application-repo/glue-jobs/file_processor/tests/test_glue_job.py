@@ -21,9 +21,11 @@ from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 from file_processor.csv_sample import DEFAULT_SAMPLE_BYTES
 from file_processor.dataset_settings import DatasetSettingsError
+from file_processor.file_metrics import JOB_FILE_METRICS
 from file_processor.file_plan import SUPERSEDED, SUPERSEDED_APPEND, VERSION_GONE
 from file_processor.glue_job import GLUE_ARGUMENTS, OPTIONAL_ARGUMENTS, JobRunFailedError, run_glue_job
 from file_processor.layout import source_id
+from file_processor.ledger import LedgerSettingsError
 from file_processor.manifest import ManifestError, parse_manifest
 from file_processor.object_store import ObjectNotFoundError
 from file_processor.run_report import FileStatus, RunStatus
@@ -34,6 +36,7 @@ from file_processor.spark_session import (
     configure_job_session,
     glue_catalog_settings,
 )
+from moto import mock_aws
 from pyspark.sql import SparkSession
 
 ARGUMENTS = {
@@ -148,7 +151,63 @@ def _expect_report(s3: _S3) -> None:
 
 def test_the_job_asks_glue_for_its_own_and_the_platform_s_arguments() -> None:
     assert set(GLUE_ARGUMENTS) == set(ARGUMENTS)
-    assert OPTIONAL_ARGUMENTS == ("datasets",)
+    assert OPTIONAL_ARGUMENTS == ("datasets", "ledger-table", "ledger-retention-days", "file-metrics-namespace")
+
+
+def test_a_run_with_a_ledger_records_the_file_s_terminal_state_and_puts_its_counts(
+    spark: SparkSession, s3: _S3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _expect_manifest(s3, _manifest(version_id="v1"))
+    _expect_head(s3, version_id="v2")
+    _expect_report(s3)
+    arguments = {
+        **ARGUMENTS,
+        "ledger_table": "ledger",
+        "ledger_retention_days": "30",
+        "file_metrics_namespace": "glue-etl/dev/files",
+    }
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="eu-west-1")
+        dynamodb.create_table(
+            TableName="ledger",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("objectKey", "version")],
+            KeySchema=[
+                {"AttributeName": "objectKey", "KeyType": "HASH"},
+                {"AttributeName": "version", "KeyType": "RANGE"},
+            ],
+        )
+        cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
+        run_glue_job(
+            spark,
+            arguments,
+            s3_client=s3.client,
+            configure_session=False,
+            dynamodb_client=dynamodb,
+            cloudwatch_client=cloudwatch,
+        )
+        (item,) = dynamodb.scan(TableName="ledger")["Items"]
+        metrics = cloudwatch.list_metrics(Namespace="glue-etl/dev/files")["Metrics"]
+
+    assert {name: item[name] for name in ("objectKey", "version", "status", "reason", "reportUri")} == {
+        "objectKey": {"S": f"input-bucket/{KEY}"},
+        "version": {"S": "v1"},
+        "status": {"S": "skipped"},
+        "reason": {"S": SUPERSEDED},
+        "reportUri": {"S": REPORT_URI},
+    }
+    assert sorted(metric["MetricName"] for metric in metrics) == sorted(JOB_FILE_METRICS)
+    assert {str(metric["Dimensions"]) for metric in metrics} == {str([{"Name": "Dataset", "Value": "Sales-EU"}])}
+
+
+def test_a_ledger_without_its_retention_stops_the_run_before_s3_is_read(s3: _S3) -> None:
+    session = cast(SparkSession, _fake_session(ICEBERG_EXTENSIONS))
+
+    with pytest.raises(LedgerSettingsError, match="--ledger-retention-days: got None"):
+        run_glue_job(session, {**ARGUMENTS, "ledger_table": "ledger"}, s3_client=s3.client, dynamodb_client=object())
 
 
 def test_a_missing_argument_is_named() -> None:

@@ -259,9 +259,7 @@ def test_every_attribute_name_goes_through_a_placeholder_and_trigger_fields_are_
         {"attempts": 1},
     )
 
-    assert request["UpdateExpression"] == (
-        "SET #a0 = :v0, #a1 = :v1, #a2 = :v2, #a3 = if_not_exists(#a3, :v3)"
-    )
+    assert request["UpdateExpression"] == ("SET #a0 = :v0, #a1 = :v1, #a2 = :v2, #a3 = if_not_exists(#a3, :v3)")
     assert request["ExpressionAttributeNames"] == {"#a0": "key", "#a1": "status", "#a2": "size", "#a3": "attempts"}
     assert request["ExpressionAttributeValues"][":v2"] == {"N": "3"}
 
@@ -328,7 +326,9 @@ def test_the_run_s_counts_reach_cloudwatch_once_per_dataset(
 ) -> None:
     manifest, report = _every_ending(spark, workspace)
     now = datetime.now(UTC).replace(microsecond=0)
-    sinks = OutcomeSinks(ledger=_ledger(dynamodb), cloudwatch=cloudwatch, metrics_namespace=NAMESPACE, clock=lambda: now)
+    sinks = OutcomeSinks(
+        ledger=_ledger(dynamodb), cloudwatch=cloudwatch, metrics_namespace=NAMESPACE, clock=lambda: now
+    )
 
     recorded = record_outcome(sinks, manifest, report, "s3://assets/r.json")
 

@@ -134,7 +134,9 @@ def terminal_attributes(
     return sets, kept
 
 
-def update_request(table: str, key: Mapping[str, str], sets: Mapping[str, Any], kept: Mapping[str, Any]) -> dict[str, Any]:
+def update_request(
+    table: str, key: Mapping[str, str], sets: Mapping[str, Any], kept: Mapping[str, Any]
+) -> dict[str, Any]:
     """UpdateItem parameters; every attribute goes through a name placeholder (`key`, `size`, `status` are reserved)."""
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
