@@ -14,8 +14,10 @@ export const RUN_REPORT_VERSION = 2;
 /** A run failed when a file or a commit failed; quarantined and skipped files do not fail it. */
 export const RUN_STATUSES = ['succeeded', 'failed'] as const;
 /**
- * `quarantined`: unreadable, copied whole to quarantine. `skipped`: not processed on purpose (a newer version of
- * the key replaces it). `failed`: an unexpected error; a re-run is safe.
+ * `succeeded`: its rows are committed and at least one reached the table (or it had none). `quarantined`: unreadable
+ * and copied whole to quarantine, or every row it had failed validation (all in the quarantine table, none in the
+ * table). `skipped`: not processed on purpose (a newer version of the key replaces it). `failed`: an unexpected
+ * error; a re-run is safe. The file ledger records the same status for the file (`contracts/ledger-item.ts`).
  */
 export const FILE_STATUSES = ['succeeded', 'quarantined', 'skipped', 'failed'] as const;
 /** `unchanged`: the run had no rows for that table, so no snapshot was made. */
@@ -149,6 +151,23 @@ export const runReportFileSchema = object('a file', {
         path: ['rowsRead'],
         input: file.rowsRead,
         message: `expected rowsWritten + rowsQuarantined (${file.rowsWritten} + ${file.rowsQuarantined} = ${expected}): every row read is either written or quarantined`,
+      });
+    }
+    // A file none of whose rows can be queried must not read as a success (issue 11).
+    if (file.status === 'succeeded' && file.rowsRead > 0 && file.rowsWritten === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['status'],
+        input: file.status,
+        message: `expected "quarantined": all ${file.rowsRead} rows read were quarantined and none written`,
+      });
+    }
+    if (file.status !== 'succeeded' && file.reason === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        input: file.reason,
+        message: `expected why the file is ${file.status}`,
       });
     }
   }),

@@ -121,6 +121,39 @@ test.each<keyof RunReportTotals>([
   ]);
 });
 
+test('a file that read rows and wrote none is refused as succeeded and accepted as quarantined', () => {
+  const report = fixture();
+  const [read] = report.files;
+  Object.assign(read, { rowsWritten: 0, rowsQuarantined: 1250, reason: 'every row failed validation' });
+  Object.assign(report.totals, { rowsWritten: 0, rowsQuarantined: 1250 });
+  report.quarantineRatio = 1;
+  const asSucceeded = problemsOf(report);
+  read.status = 'quarantined';
+  Object.assign(report.totals, { filesSucceeded: 0, filesQuarantined: 2 });
+  expect({ asSucceeded, asQuarantined: problemsOf(report) }).toEqual({
+    asSucceeded: [
+      {
+        path: 'files[0].status',
+        value: 'succeeded',
+        expected: 'expected "quarantined": all 1250 rows read were quarantined and none written',
+      },
+    ],
+    asQuarantined: [],
+  });
+});
+
+test('a quarantined, skipped or failed file without a reason is refused at its reason', () => {
+  const report = fixture();
+  for (const file of report.files.slice(1)) file.reason = null;
+  expect(problemsOf(report)).toEqual(
+    ['quarantined', 'skipped', 'failed'].map((status, index) => ({
+      path: `files[${index + 1}].reason`,
+      value: null,
+      expected: `expected why the file is ${status}`,
+    })),
+  );
+});
+
 test('a run that says succeeded while a file failed is refused at its status, naming the file', () => {
   const report = fixture();
   report.status = 'succeeded';

@@ -22,9 +22,9 @@ REPORT_VERSION = 2
 
 class FileStatus(StrEnum):
     SUCCEEDED = "succeeded"
-    """Read and committed; some rows may be quarantined."""
+    """Read and committed, at least one row to the table (or it had none); some rows may be quarantined."""
     QUARANTINED = "quarantined"
-    """Unreadable: the whole file was copied to quarantine."""
+    """Unreadable (the whole file was copied to quarantine), or every row failed validation (file_outcome.py)."""
     SKIPPED = "skipped"
     """Not processed on purpose: a newer version replaced it, and that version's own event processes it."""
     FAILED = "failed"
