@@ -1,6 +1,7 @@
 import {
   acknowledge,
   DEFAULT_JOB_ID,
+  fileMetricsNamespace,
   glueJobName,
   NameContext,
   StageConfig,
@@ -14,10 +15,18 @@ import { ContractImports } from './contract-imports';
 import { DatasetDefinition } from './dataset-definition';
 import { datasetsArgument } from './dataset-registry';
 import { GlueJobSchedule } from './glue-job-schedule';
-import { DATASETS_ARGUMENT, SNAPSHOT_RETENTION_ARGUMENT } from './job-arguments';
+import {
+  DATASETS_ARGUMENT,
+  FILE_LEDGER_RETENTION_DAYS,
+  FILE_METRICS_NAMESPACE_ARGUMENT,
+  LEDGER_RETENTION_ARGUMENT,
+  LEDGER_TABLE_ARGUMENT,
+  SNAPSHOT_RETENTION_ARGUMENT,
+} from './job-arguments';
 import { GlueJobDefinition } from './job-definition';
 import { TABLE_MAINTENANCE_JOB_ID } from './job-registry';
 import { PlatformGlueJob } from './platform-glue-job';
+import { QuarantineRatioAlarms } from './quarantine-ratio-alarms';
 
 export interface ApplicationStackProps extends StackProps {
   /** The stage this stack belongs to; its infrastructure exports are imported. */
@@ -40,6 +49,8 @@ export class ApplicationStack extends Stack {
   readonly jobs: ReadonlyMap<string, PlatformGlueJob>;
   /** Starts `table_maintenance`; absent when the registry has no such job. */
   readonly maintenanceSchedule?: GlueJobSchedule;
+  /** One alarm per registry dataset on the share of its rows quarantined, to the stage's alarm topic. */
+  readonly quarantineRatioAlarms: QuarantineRatioAlarms;
 
   constructor(scope: Construct, id: string, props: ApplicationStackProps) {
     super(scope, id, props);
@@ -57,7 +68,7 @@ export class ApplicationStack extends Stack {
           outputBucket: imports.outputBucket,
           glueDatabaseName: imports.glueDatabaseName,
           executionClass,
-          platformArguments: platformArgumentsOf(definition.id, props),
+          platformArguments: platformArgumentsOf(definition.id, props, imports),
         });
         acknowledgeImportedSecurityConfiguration(job);
         return [definition.id, job];
@@ -73,6 +84,11 @@ export class ApplicationStack extends Stack {
         description: `Starts ${jobName} on tableMaintenance.schedule of the platform config`,
       });
     }
+    this.quarantineRatioAlarms = new QuarantineRatioAlarms(this, 'QuarantineRatioAlarms', {
+      context: props.context,
+      datasets: props.datasets,
+      topic: imports.alarmTopic,
+    });
   }
 }
 
@@ -81,10 +97,19 @@ export class ApplicationStack extends Stack {
  * starts DEFAULT_JOB_ID by name for every dataset; the schedule starts TABLE_MAINTENANCE_JOB_ID), so a registry
  * flag would restate them and could hand an argument to a script that never reads it.
  */
-function platformArgumentsOf(id: string, props: ApplicationStackProps): Record<string, string> {
+function platformArgumentsOf(
+  id: string,
+  props: ApplicationStackProps,
+  imports: ContractImports,
+): Record<string, string> {
   switch (id) {
     case DEFAULT_JOB_ID:
-      return { [DATASETS_ARGUMENT]: datasetsArgument(props.datasets) };
+      return {
+        [DATASETS_ARGUMENT]: datasetsArgument(props.datasets),
+        [LEDGER_TABLE_ARGUMENT]: imports.fileLedgerTableName,
+        [LEDGER_RETENTION_ARGUMENT]: String(FILE_LEDGER_RETENTION_DAYS),
+        [FILE_METRICS_NAMESPACE_ARGUMENT]: fileMetricsNamespace(props.context.project, props.context.stage),
+      };
     case TABLE_MAINTENANCE_JOB_ID:
       return { [SNAPSHOT_RETENTION_ARGUMENT]: String(props.tableMaintenance.snapshotRetentionDays) };
     default:

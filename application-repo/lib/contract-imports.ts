@@ -2,13 +2,15 @@ import { ExportKey, exportName, importValue, NameContext } from '@glue-platform/
 import { ISecurityConfiguration, SecurityConfiguration } from 'aws-cdk-lib/aws-glue';
 import { IRole, Role } from 'aws-cdk-lib/aws-iam';
 import { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /**
  * The contract exports the application stack imports, and nothing else: the pipeline checks exactly these
- * before a stage deploys, and a test proves the templates import exactly these. The input bucket, the data
- * key and the alarm topic are not here because no application resource uses them (the job reads the objects
- * its manifest names, and the security configuration carries the key).
+ * before a stage deploys, and a test proves the templates import exactly these. The input bucket and the data
+ * key are not here because no application resource uses them (the job reads the objects its manifest names,
+ * and the security configuration carries the key). The alarm topic receives the quarantine-ratio alarms; the
+ * file ledger's name is a job argument.
  */
 export const APPLICATION_IMPORT_KEYS = [
   'OutputBucketName',
@@ -16,6 +18,8 @@ export const APPLICATION_IMPORT_KEYS = [
   'GlueJobRoleArn',
   'GlueDatabaseName',
   'GlueSecurityConfigurationName',
+  'AlarmTopicArn',
+  'FileLedgerTableName',
 ] as const satisfies readonly ExportKey[];
 
 /** The CloudFormation export names the application stack of one stage imports. */
@@ -35,6 +39,10 @@ export class ContractImports extends Construct {
   readonly jobRole: IRole;
   readonly glueDatabaseName: string;
   readonly securityConfiguration: ISecurityConfiguration;
+  /** The stage's alarm topic (e-mail and pipeline notifications subscribe to it in the infrastructure stack). */
+  readonly alarmTopic: ITopic;
+  /** The DynamoDB file ledger; the job writes there with the role's grants, so only the name is needed. */
+  readonly fileLedgerTableName: string;
 
   constructor(scope: Construct, id: string, props: ContractImportsProps) {
     super(scope, id);
@@ -50,5 +58,7 @@ export class ContractImports extends Construct {
       'SecurityConfiguration',
       importValue(ctx, 'GlueSecurityConfigurationName'),
     );
+    this.alarmTopic = Topic.fromTopicArn(this, 'AlarmTopic', importValue(ctx, 'AlarmTopicArn'));
+    this.fileLedgerTableName = importValue(ctx, 'FileLedgerTableName');
   }
 }

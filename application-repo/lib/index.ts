@@ -10,6 +10,7 @@ export * from './job-arguments';
 export * from './job-definition';
 export * from './job-registry';
 export * from './platform-glue-job';
+export * from './quarantine-ratio-alarms';
 export * from './smoke-test-step';
 export * from './stage-role';
 export * from './validate-dataset-registry';

@@ -1,4 +1,4 @@
-import { MANIFEST_JOB_ARGUMENT } from '@glue-platform/shared-constructs';
+import { LEDGER_TABLE_JOB_ARGUMENT, MANIFEST_JOB_ARGUMENT } from '@glue-platform/shared-constructs';
 
 /** Arguments every platform job receives from CDK; the scripts read them with `getResolvedOptions`. */
 export const JOB_ARGUMENTS = {
@@ -32,6 +32,21 @@ export const DATASETS_ARGUMENT = '--datasets';
 /** From the config's `tableMaintenance.snapshotRetentionDays`, given to `table_maintenance` only. */
 export const SNAPSHOT_RETENTION_ARGUMENT = '--snapshot_retention_days';
 
+/** The stage's file ledger table (`LEDGER_TABLE_JOB_ARGUMENT` of the contract), given to `file_processor` only. */
+export const LEDGER_TABLE_ARGUMENT = LEDGER_TABLE_JOB_ARGUMENT;
+
+/** Days a ledger item is kept after the job records its terminal state (its `expiresAt`), `file_processor` only. */
+export const LEDGER_RETENTION_ARGUMENT = '--ledger-retention-days';
+
+/**
+ * How long the ledger answers "what happened to my file?" after a file ended: a quarter, long enough for a monthly
+ * reconciliation to look back over the previous month twice.
+ */
+export const FILE_LEDGER_RETENTION_DAYS = 90;
+
+/** The namespace of the per-dataset file metrics (`fileMetricsNamespace`), given to `file_processor` only. */
+export const FILE_METRICS_NAMESPACE_ARGUMENT = '--file-metrics-namespace';
+
 /**
  * Set by the Glue L2 construct from typed props, or reserved by Glue itself; the construct throws on them,
  * the registry refuses them earlier with a message that says which prop owns them.
@@ -64,5 +79,8 @@ export const PLATFORM_OWNED_ARGUMENTS: ReadonlySet<string> = new Set<string>([
   MANIFEST_JOB_ARGUMENT,
   DATASETS_ARGUMENT,
   SNAPSHOT_RETENTION_ARGUMENT,
+  LEDGER_TABLE_ARGUMENT,
+  LEDGER_RETENTION_ARGUMENT,
+  FILE_METRICS_NAMESPACE_ARGUMENT,
   ...CONSTRUCT_ARGUMENTS,
 ]);

@@ -13,7 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 
 import { applicationImportNames } from '../lib/contract-imports';
 import { DATASET_REGISTRY, datasetsArgument } from '../lib/dataset-registry';
-import { ICEBERG_SPARK_CONF } from '../lib/job-arguments';
+import { FILE_LEDGER_RETENTION_DAYS, ICEBERG_SPARK_CONF } from '../lib/job-arguments';
 import { JOB_REGISTRY } from '../lib/job-registry';
 import { DatasetRegistryError } from '../lib/validate-dataset-registry';
 
@@ -135,6 +135,24 @@ describe.each(stageNames)('the %s stage', (stage) => {
       '--assets_bucket': { 'Fn::ImportValue': exportName(ctx, 'AssetsBucketName') },
       '--glue_database': { 'Fn::ImportValue': exportName(ctx, 'GlueDatabaseName') },
     });
+  });
+
+  test('gives file_processor the imported ledger table, its retention and the file metrics namespace', () => {
+    const ctx = ctxOf(stage);
+    expect(argumentsOf(required(templates, stage), fileProcessor())).toMatchObject({
+      '--ledger-table': { 'Fn::ImportValue': exportName(ctx, 'FileLedgerTableName') },
+      '--ledger-retention-days': String(FILE_LEDGER_RETENTION_DAYS),
+      '--file-metrics-namespace': `glue-etl/${stage}/files`,
+    });
+  });
+
+  test('gives the ledger and metrics arguments to no job but file_processor', () => {
+    const maintenanceArguments = argumentsOf(required(templates, stage), maintenance());
+    expect(
+      ['--ledger-table', '--ledger-retention-days', '--file-metrics-namespace'].map(
+        (name) => maintenanceArguments[name],
+      ),
+    ).toEqual([undefined, undefined, undefined]);
   });
 
   test('gives the snapshot retention to table_maintenance and to no other job', () => {
@@ -314,11 +332,12 @@ test('another job the registry adds gets neither the datasets nor the retention'
     'dev',
   );
   const rollup = argumentsOf(template, glueJobName(ctxOf('dev'), 'daily_rollup'));
-  expect([rollup['--datasets'], rollup['--snapshot_retention_days'], rollup['--conf']]).toEqual([
-    undefined,
-    undefined,
-    ICEBERG_SPARK_CONF,
-  ]);
+  expect([
+    rollup['--datasets'],
+    rollup['--snapshot_retention_days'],
+    rollup['--ledger-table'],
+    rollup['--conf'],
+  ]).toEqual([undefined, undefined, undefined, ICEBERG_SPARK_CONF]);
 });
 
 test('a custom dataset registry reaches file_processor', () => {
