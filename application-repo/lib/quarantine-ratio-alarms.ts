@@ -1,8 +1,4 @@
-import {
-  FILE_METRIC_DIMENSION,
-  fileMetricsNamespace,
-  NameContext,
-} from '@glue-platform/shared-constructs';
+import { FILE_METRIC_DIMENSION, fileMetricsNamespace, NameContext } from '@glue-platform/shared-constructs';
 import { Duration } from 'aws-cdk-lib';
 import {
   Alarm,
