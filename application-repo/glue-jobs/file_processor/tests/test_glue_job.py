@@ -310,6 +310,20 @@ def test_a_bad_datasets_argument_stops_the_run_naming_the_field_before_s3_is_rea
         run_glue_job(session, arguments, s3_client=s3.client)
 
 
+@pytest.mark.parametrize(
+    ("argument", "client"),
+    [("ledger_table", "DynamoDB"), ("file_metrics_namespace", "CloudWatch")],
+)
+def test_a_ledger_or_metrics_argument_without_its_client_stops_the_run_before_s3_is_read(
+    s3: _S3, argument: str, client: str
+) -> None:
+    session = cast(SparkSession, _fake_session(ICEBERG_EXTENSIONS))
+    arguments = {**ARGUMENTS, argument: "x", "ledger_retention_days": "30"}
+
+    with pytest.raises(ValueError, match=f"is given but the run has no {client} client"):
+        run_glue_job(session, arguments, s3_client=s3.client)
+
+
 def test_a_malformed_manifest_stops_the_run_with_the_field_named(spark: SparkSession, s3: _S3) -> None:
     _expect_manifest(s3, {**_manifest(), "table": "Not A Table"})
 
