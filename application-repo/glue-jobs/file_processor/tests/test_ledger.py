@@ -20,6 +20,10 @@ from file_processor.file_outcome import EVERY_ROW_QUARANTINED
 from file_processor.file_plan import SUPERSEDED, VERSION_GONE
 from file_processor.job import JobSettings
 from file_processor.ledger import (
+    LEDGER_ITEM_VERSION,
+    PARTITION_KEY,
+    SORT_KEY,
+    TABLE_ARGUMENT,
     FileLedger,
     LedgerSettings,
     LedgerSettingsError,
@@ -354,6 +358,14 @@ def test_the_run_s_counts_reach_cloudwatch_once_per_dataset(
         "RowsWritten": [(2.0, 1.0)],
         "RowsQuarantined": [(3.0, 1.0)],
     }
+
+
+def test_the_ledger_s_argument_key_and_item_version_are_the_contract_s(repository_root: Path) -> None:
+    contract = (repository_root / "shared-constructs/src/contracts/ledger-item.ts").read_text(encoding="utf-8")
+
+    assert f"LEDGER_TABLE_JOB_ARGUMENT = '--{TABLE_ARGUMENT}'" in contract
+    assert f"LEDGER_ITEM_VERSION = {LEDGER_ITEM_VERSION};" in contract
+    assert f"LEDGER_KEY = {{ partition: '{PARTITION_KEY}', sort: '{SORT_KEY}' }}" in contract
 
 
 def test_the_metric_names_are_the_contract_s(repository_root: Path) -> None:
