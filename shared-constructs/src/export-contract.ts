@@ -16,6 +16,7 @@ export const EXPORT_KEYS = [
   'GlueDatabaseName',
   'GlueSecurityConfigurationName',
   'AlarmTopicArn',
+  'FileLedgerTableName',
 ] as const;
 
 export type ExportKey = (typeof EXPORT_KEYS)[number];
