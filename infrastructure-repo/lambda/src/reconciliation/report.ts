@@ -1,12 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { S3_PREFIXES } from '@glue-platform/shared-constructs/src/naming';
-
 import type { ListingCounts } from './list-versions';
+import { reportKey } from './report-location';
 
 export const RECONCILIATION_REPORT_VERSION = 1;
-
-/** Under the assets bucket's `reports/`, beside the run reports: `reports/reconciliation/<timestamp>.json`. */
-export const RECONCILIATION_REPORT_PREFIX = `${S3_PREFIXES.reports}reconciliation/`;
 
 /**
  * Why an upload is reported. `no-ledger-item`: nothing ever recorded it, so no notification reached the trigger
@@ -52,15 +48,6 @@ export interface ReconciliationReport {
   readonly unreconciledByDataset: Record<string, number>;
   readonly findings: readonly Finding[];
 }
-
-/** `20261130T113300Z`: sorts by time, so the last report is the last key. */
-export const reportTimestamp = (at: Date): string =>
-  at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-
-export const reportKey = (at: Date): string => `${RECONCILIATION_REPORT_PREFIX}${reportTimestamp(at)}.json`;
 
 /** Writes the report (SSE-KMS by the bucket's default encryption) and returns its `s3://` URI. */
 export const writeReport = async (
