@@ -143,7 +143,7 @@ describe('Glue runs', () => {
 });
 
 test('every CloudWatch alarm of the stack notifies the topic', () => {
-  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Props }[];
   expect(alarms.length).toBe(6);
   for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual(toTopic());
 });

@@ -36,7 +36,9 @@ const bodyOf = (body: unknown): { widgets: Widget[] } => {
 beforeAll(() => {
   const built = buildInfrastructure();
   stack = built.stack('dev');
-  const [dashboard] = Object.values(built.template('dev').findResources('AWS::CloudWatch::Dashboard'));
+  const [dashboard] = Object.values(built.template('dev').findResources('AWS::CloudWatch::Dashboard')) as {
+    Properties: { DashboardName: unknown; DashboardBody: unknown };
+  }[];
   dashboardName = dashboard.Properties.DashboardName;
   widgets = bodyOf(dashboard.Properties.DashboardBody).widgets;
 });
@@ -135,7 +137,7 @@ test('the last reconciliation shows its count, what it checked and whether it st
   const widget = titled('Last reconciliation');
   expect(widget.properties.view).toBe('singleValue');
   expect((widget.properties.metrics ?? []).map((row) => row.slice(0, 5))).toEqual(
-    ['UnreconciledObjects', 'VersionsChecked', 'ReconciliationIncomplete'].map((name) => [
+    ['UnreconciledObjects', 'VersionsChecked', 'ReconciliationIncomplete'].map((name): unknown[] => [
       'glue-etl/dev/reconciliation',
       name,
       'service',

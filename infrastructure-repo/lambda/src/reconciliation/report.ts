@@ -1,4 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
 import type { ListingCounts } from './list-versions';
 import { reportKey } from './report-location';
 
