@@ -115,7 +115,8 @@ export class StageAlarms extends Construct {
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      // Between runs there is no data; the alarm keeps its state until a run counts again, whatever the schedule.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
     });
 
     this.reconciliationFailedAlarm = alarm('ReconciliationFailedAlarm', {

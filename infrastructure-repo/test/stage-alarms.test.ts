@@ -93,7 +93,7 @@ describe('skipped uploads', () => {
 });
 
 describe('reconciliation', () => {
-  test('any unreconciled upload raises an alarm to the topic', () => {
+  test('any unreconciled upload raises an alarm to the topic, which holds until a run finds none', () => {
     expect(propertiesOf(stack.stageAlarms.unreconciledAlarm)).toMatchObject({
       Namespace: 'glue-etl/dev/reconciliation',
       MetricName: 'UnreconciledObjects',
@@ -102,7 +102,7 @@ describe('reconciliation', () => {
       Period: 3600,
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
+      TreatMissingData: 'ignore',
       AlarmActions: toTopic(),
     });
   });
