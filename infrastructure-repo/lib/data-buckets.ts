@@ -11,6 +11,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+import { RECONCILIATION_REPORT_PREFIX } from '../lambda/src/reconciliation/report-location';
+
 export interface DataBucketsProps {
   /** Names of the stage the buckets belong to. */
   readonly ctx: NameContext;
@@ -93,6 +95,12 @@ export class DataBuckets extends Construct {
       { id: 'expire-glue-temp', prefix: S3_PREFIXES.glueTemp, expiration: Duration.days(7) },
       { id: 'expire-spark-ui-logs', prefix: S3_PREFIXES.sparkUiLogs, expiration: Duration.days(30) },
       { id: 'expire-manifests', prefix: S3_PREFIXES.manifests, expiration: Duration.days(90) },
+      // One reconciliation report per scheduled run (hourly by default); older ones have served their purpose.
+      {
+        id: 'expire-reconciliation-reports',
+        prefix: RECONCILIATION_REPORT_PREFIX,
+        expiration: Duration.days(90),
+      },
     ]);
   }
 }

@@ -12,11 +12,16 @@ import { Construct } from 'constructs';
 import { AlarmTopic } from './alarm-topic';
 import { DataBuckets } from './data-buckets';
 import { DataKey } from './data-key';
+import { FileLedger } from './file-ledger';
+import { FileReconciliation } from './file-reconciliation';
 import { GlueCatalog } from './glue-catalog';
 import { GlueRunFailureRule } from './glue-run-failure-rule';
 import { GlueJobRole } from './roles/glue-job-role';
+import { ReconciliationFunctionRole, reconciliationLogGroupName } from './roles/reconciliation-function-role';
 import { SmokeTestRole } from './roles/smoke-test-role';
 import { TriggerFunctionRole, triggerLogGroupName } from './roles/trigger-function-role';
+import { StageAlarms } from './stage-alarms';
+import { StageDashboard } from './stage-dashboard';
 import { UploadTrigger } from './upload-trigger';
 
 export interface DataPlatformStackProps extends StackProps {
@@ -27,8 +32,8 @@ export interface DataPlatformStackProps extends StackProps {
 }
 
 /**
- * One stage's data platform: key, buckets, Glue catalog and security configuration, roles, the upload trigger
- * and its alarms, and the contract exports the application stack of the same stage imports.
+ * One stage's data platform: key, buckets, Glue catalog and security configuration, roles, the upload trigger,
+ * the file ledger and its reconciliation, the alarms and the dashboard, and the contract exports the application stack of the same stage imports.
  */
 export class DataPlatformStack extends Stack {
   readonly ctx: NameContext;
@@ -40,6 +45,11 @@ export class DataPlatformStack extends Stack {
   readonly smokeTestRole: SmokeTestRole;
   readonly alarmTopic: AlarmTopic;
   readonly trigger: UploadTrigger;
+  readonly fileLedger: FileLedger;
+  readonly reconciliationRole: ReconciliationFunctionRole;
+  readonly reconciliation: FileReconciliation;
+  readonly stageAlarms: StageAlarms;
+  readonly dashboard: StageDashboard;
 
   constructor(scope: Construct, id: string, props: DataPlatformStackProps) {
     const ctx = stageContext(props.config, props.stage.name);
@@ -54,7 +64,7 @@ export class DataPlatformStack extends Stack {
 
     this.dataKey = new DataKey(this, 'DataKey', {
       ctx,
-      extraLogGroupNames: [triggerLogGroupName(ctx)],
+      extraLogGroupNames: [triggerLogGroupName(ctx), reconciliationLogGroupName(ctx)],
       removalPolicy: retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const key = this.dataKey.key;
@@ -67,6 +77,8 @@ export class DataPlatformStack extends Stack {
       key,
       pipelineAccount: props.config.pipeline.account,
     });
+    this.fileLedger = new FileLedger(this, 'FileLedger', { ctx, key, retainData });
+    this.reconciliationRole = new ReconciliationFunctionRole(this, 'ReconciliationRole', { ctx, key });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { ctx, key, email: props.config.notificationEmail });
     this.trigger = new UploadTrigger(this, 'UploadTrigger', {
       ctx,
@@ -75,8 +87,28 @@ export class DataPlatformStack extends Stack {
       alarmTopic: this.alarmTopic.topic,
       role: this.triggerRole.role.withoutPolicyUpdates(),
       retainData,
+      ledgerRetentionDays: props.config.fileLedger.retentionDays,
     });
     new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic.topic });
+    this.reconciliation = new FileReconciliation(this, 'Reconciliation', {
+      ctx,
+      key,
+      role: this.reconciliationRole.role.withoutPolicyUpdates(),
+      fileLedger: props.config.fileLedger,
+      retainData,
+    });
+    this.stageAlarms = new StageAlarms(this, 'Alarms', {
+      ctx,
+      topic: this.alarmTopic.topic,
+      trigger: this.trigger,
+      reconciliation: this.reconciliation,
+    });
+    this.dashboard = new StageDashboard(this, 'Dashboard', {
+      ctx,
+      trigger: this.trigger,
+      reconciliation: this.reconciliation,
+      alarms: this.stageAlarms,
+    });
 
     exportValue(this, ctx, 'InputBucketName', this.buckets.input.bucketName);
     exportValue(this, ctx, 'OutputBucketName', this.buckets.output.bucketName);
@@ -91,5 +123,6 @@ export class DataPlatformStack extends Stack {
       this.catalog.securityConfiguration.securityConfigurationName,
     );
     exportValue(this, ctx, 'AlarmTopicArn', this.alarmTopic.topic.topicArn);
+    exportValue(this, ctx, 'FileLedgerTableName', this.fileLedger.table.tableName);
   }
 }

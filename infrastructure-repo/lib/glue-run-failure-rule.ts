@@ -11,10 +11,13 @@ export interface GlueRunFailureRuleProps {
   readonly topic: sns.ITopic;
 }
 
-/** The end states of a Glue job run that need a person. */
-export const GLUE_FAILURE_STATES = ['FAILED', 'TIMEOUT', 'ERROR'];
+/**
+ * The end states of a Glue job run that need a person. STOPPED too: a run stopped by hand or by Glue leaves the
+ * files of its manifest without an end as surely as a failure does.
+ */
+export const GLUE_FAILURE_STATES = ['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'];
 
-/** Announces every run of one of the stage's Glue jobs that ends FAILED, TIMEOUT or ERROR. */
+/** Announces every run of one of the stage's Glue jobs that ends FAILED, TIMEOUT, STOPPED or ERROR. */
 export class GlueRunFailureRule extends Construct {
   readonly rule: events.Rule;
 

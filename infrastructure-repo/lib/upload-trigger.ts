@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   assetsBucketName,
   DEFAULT_JOB_ID,
+  fileLedgerTableName,
   glueJobName,
   inputBucketName,
   NameContext,
@@ -42,6 +43,8 @@ export interface UploadTriggerProps {
   readonly inputBucket: s3.Bucket;
   /** Receives the dead-letter and error alarms. */
   readonly alarmTopic: sns.ITopic;
+  /** The ledger's retention: the trigger sets each item's `expiresAt` this many days ahead. */
+  readonly ledgerRetentionDays: number;
   /** The function's role; used as is, never widened. */
   readonly role: iam.IRole;
   /** Keep the function's logs after the stack is deleted. */
@@ -67,14 +70,17 @@ export interface UploadTriggerProps {
   readonly maxBytesPerManifest?: number;
 }
 
-/** S3 key suffixes that reach the queue. S3 filters are case-sensitive, so both common spellings are listed. */
-export const CSV_SUFFIXES = ['.csv', '.CSV'];
+/** The trigger's Powertools service name: the `service` dimension of its metrics. */
+export const TRIGGER_SERVICE_NAME = 'upload-trigger';
+
+/** The CloudWatch namespace of the trigger's own operational metrics. */
+export const triggerMetricsNamespace = (ctx: NameContext): string => `${ctx.project}/${ctx.stage}/trigger`;
 
 /** The trigger function's source, bundled with esbuild. */
 export const TRIGGER_ENTRY = path.join(__dirname, '..', 'lambda', 'src', 'handler.ts');
 
 /**
- * Upload of `incoming/<dataset>/...csv` -> SQS (KMS, TLS-only, dead-letter queue) -> the trigger function, which
+ * Upload under `incoming/` -> SQS (KMS, TLS-only, dead-letter queue) -> the trigger function, which
  * writes manifests and starts the Glue runs, with alarms on dead letters and function errors.
  *
  * The notification is declared on the bucket itself rather than through CDK's notifications custom resource: the
@@ -157,8 +163,10 @@ export class UploadTrigger extends Construct {
       environment: {
         ASSETS_BUCKET_NAME: assetsBucketName(ctx),
         GLUE_JOB_NAME: glueJobName(ctx, DEFAULT_JOB_ID),
-        POWERTOOLS_SERVICE_NAME: 'upload-trigger',
-        POWERTOOLS_METRICS_NAMESPACE: `${ctx.project}/${ctx.stage}/trigger`,
+        LEDGER_TABLE_NAME: fileLedgerTableName(ctx),
+        LEDGER_RETENTION_DAYS: String(props.ledgerRetentionDays),
+        POWERTOOLS_SERVICE_NAME: TRIGGER_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: triggerMetricsNamespace(ctx),
         MAX_OBJECTS_PER_MANIFEST: String(maxObjectsPerManifest),
         MAX_BYTES_PER_MANIFEST: String(maxBytesPerManifest),
         NODE_OPTIONS: '--enable-source-maps',
@@ -214,22 +222,21 @@ export class UploadTrigger extends Construct {
     return value;
   }
 
-  /** One queue configuration per suffix on the bucket's own `NotificationConfiguration`. */
+  /**
+   * Every object created under `incoming/`, whatever its suffix: S3 filters are case-sensitive and exact, so a
+   * suffix filter silently lost `x.Csv` and `x.csv.gz`. The trigger decides what it processes and records the rest
+   * as skipped in the ledger, where an alarm and the reconciliation see it.
+   */
   private notifyOnUpload(bucket: s3.Bucket, queuePolicy: IDependable): void {
     const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.notificationConfiguration = {
-      queueConfigurations: CSV_SUFFIXES.map((suffix) => ({
-        event: 's3:ObjectCreated:*',
-        queue: this.queue.queueArn,
-        filter: {
-          s3Key: {
-            rules: [
-              { name: 'prefix', value: S3_PREFIXES.incoming },
-              { name: 'suffix', value: suffix },
-            ],
-          },
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: this.queue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: S3_PREFIXES.incoming }] } },
         },
-      })),
+      ],
     };
     cfnBucket.node.addDependency(queuePolicy);
   }

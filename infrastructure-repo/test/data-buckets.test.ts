@@ -167,6 +167,17 @@ test('Glue temporary files expire after a week', () => {
   });
 });
 
+test('reconciliation reports expire after 90 days; run reports are kept', () => {
+  const [assets] = Object.values(
+    dev.findResources('AWS::S3::Bucket', { Properties: { BucketName: assetsBucketName(devCtx) } }),
+  );
+  const rules = (assets.Properties as { LifecycleConfiguration: { Rules: { Prefix?: string }[] } })
+    .LifecycleConfiguration.Rules;
+  expect(rules.filter((r) => r.Prefix?.startsWith('reports/'))).toEqual([
+    expect.objectContaining({ Prefix: 'reports/reconciliation/', ExpirationInDays: 90, Status: 'Enabled' }),
+  ]);
+});
+
 describe('retention per stage', () => {
   test('a stage without retainData deletes its buckets and their objects with the stack', () => {
     for (const bucket of bucketsOf(dev)) expect(bucket.DeletionPolicy).toBe('Delete');

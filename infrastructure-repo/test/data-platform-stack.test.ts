@@ -53,7 +53,7 @@ describe('the data key', () => {
     );
   });
 
-  test('lets CloudWatch Logs encrypt only the Glue log groups and the trigger log group', () => {
+  test('lets CloudWatch Logs encrypt only the Glue log groups and the trigger and reconciliation log groups', () => {
     dev.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -70,6 +70,14 @@ describe('the data key', () => {
                       '',
                       Match.arrayWith([
                         ':logs:eu-west-1:222222222222:log-group:/aws/lambda/glue-etl-dev-trigger',
+                      ]),
+                    ],
+                  }),
+                  Match.objectLike({
+                    'Fn::Join': [
+                      '',
+                      Match.arrayWith([
+                        ':logs:eu-west-1:222222222222:log-group:/aws/lambda/glue-etl-dev-reconciliation',
                       ]),
                     ],
                   }),

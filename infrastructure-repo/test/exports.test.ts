@@ -2,6 +2,7 @@ import {
   assetsBucketName,
   EXPORT_KEYS,
   exportName,
+  fileLedgerTableName,
   glueDatabaseName,
   glueSecurityConfigurationName,
   inputBucketName,
@@ -64,4 +65,8 @@ test('the ARN exports are the ARNs of the stage key, the Glue job role and the a
     'Fn::GetAtt': [logicalIdOf(stack, stack.glueJobRole.role), 'Arn'],
   });
   expect(outputs.AlarmTopicArn.Value).toEqual({ Ref: logicalIdOf(stack, stack.alarmTopic.topic) });
+});
+
+test('the ledger export is the table named by the naming module', () => {
+  expect(referenced('FileLedgerTableName').Properties.TableName).toBe(fileLedgerTableName(ctx));
 });

@@ -6,6 +6,7 @@ import {
   inputBucketName,
   NameContext,
   outputBucketName,
+  reconciliationRoleName,
   smokeTestRoleName,
   triggerFunctionRoleName,
 } from '@glue-platform/shared-constructs';
@@ -58,6 +59,7 @@ const trustOf = (name: string): unknown =>
 
 const s3 = (bucket: string, suffix = ''): string => `arn:<AWS::Partition>:s3:::${bucket}${suffix}`;
 const glue = (resource: string): string => `arn:<AWS::Partition>:glue:eu-west-1:222222222222:${resource}`;
+const ledgerArn = 'arn:<AWS::Partition>:dynamodb:eu-west-1:222222222222:table/glue-etl-dev-file-ledger';
 const keyArn = (): string => `<${logicalIdOf(stack, stack.dataKey.key)}.Arn>`;
 const allow = (Sid: string, Action: string[], Resource: string[], Condition?: unknown): FlatStatement => ({
   Sid,
@@ -118,6 +120,10 @@ describe('the Glue job role', () => {
       ),
       allow('PublishGlueMetrics', ['cloudwatch:PutMetricData'], ['*'], {
         StringEquals: { 'cloudwatch:namespace': 'Glue' },
+      }),
+      allow('RecordFileOutcomes', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledgerArn]),
+      allow('PublishFileMetrics', ['cloudwatch:PutMetricData'], ['*'], {
+        StringEquals: { 'cloudwatch:namespace': 'glue-etl/dev/files' },
       }),
     ]);
   });
@@ -180,12 +186,29 @@ describe('the trigger function role', () => {
     expect(statementsOf(triggerFunctionRoleName(ctx))).toEqual([
       allow('WriteManifests', ['s3:PutObject'], [s3(assetsBucketName(ctx), '/manifests/*')]),
       allow('StartFileProcessorRuns', ['glue:StartJobRun'], [glue('job/glue-etl-dev-file-processor')]),
+      allow('FindInDoubtRuns', ['glue:GetJobRuns'], [glue('job/glue-etl-dev-file-processor')]),
+      allow(
+        'RecordFilesInLedger',
+        [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+        ],
+        [ledgerArn],
+      ),
       allow(
         'ConsumeTriggerQueue',
         ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
         ['arn:<AWS::Partition>:sqs:eu-west-1:222222222222:glue-etl-dev-trigger'],
       ),
-      allow('UseDataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [keyArn()]),
+      allow(
+        'UseDataKey',
+        ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey'],
+        [keyArn()],
+      ),
       allow(
         'WriteOwnLogs',
         ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -203,6 +226,44 @@ describe('the trigger function role', () => {
     );
     expect(attached).toEqual([]);
     expect(roleNamed(triggerFunctionRoleName(ctx)).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('the reconciliation function role', () => {
+  test('only Lambda can assume it', () => {
+    expect(trustOf(reconciliationRoleName(ctx))).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+  });
+
+  test('its statements are exactly listing incoming/, reading the ledger, its reports, the key and its own logs', () => {
+    expect(statementsOf(reconciliationRoleName(ctx))).toEqual([
+      allow('ListIncomingVersions', ['s3:ListBucketVersions'], [s3(inputBucketName(ctx))], {
+        StringLike: { 's3:prefix': ['incoming/*'] },
+      }),
+      allow('ReadFileLedger', ['dynamodb:BatchGetItem'], [ledgerArn]),
+      allow(
+        'WriteReconciliationReports',
+        ['s3:PutObject'],
+        [s3(assetsBucketName(ctx), '/reports/reconciliation/*')],
+      ),
+      allow('UseDataKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], [keyArn()]),
+      allow(
+        'WriteOwnLogs',
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        [
+          'arn:<AWS::Partition>:logs:eu-west-1:222222222222:log-group:/aws/lambda/glue-etl-dev-reconciliation:log-stream:*',
+        ],
+      ),
+    ]);
+  });
+
+  test('no construct attaches another policy to it', () => {
+    const roleRef = logicalIdOf(stack, stack.reconciliationRole.role);
+    const attached = Object.values(policies).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleRef),
+    );
+    expect(attached).toEqual([]);
   });
 });
 

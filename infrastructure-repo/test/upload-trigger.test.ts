@@ -101,18 +101,15 @@ describe('the queues', () => {
 });
 
 describe('the upload notification', () => {
-  test('CSV uploads under incoming/, in lower or upper case, are sent to the trigger queue', () => {
+  test('every upload under incoming/, whatever its suffix (x.Csv, x.csv.gz), is sent to the trigger queue', () => {
     const queueArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.trigger.queue), 'Arn'] };
-    const rules = (suffix: string) => ({
-      Rules: [
-        { Name: 'prefix', Value: 'incoming/' },
-        { Name: 'suffix', Value: suffix },
-      ],
-    });
     expect(resourceOf(stack.buckets.input).Properties.NotificationConfiguration).toEqual({
       QueueConfigurations: [
-        { Event: 's3:ObjectCreated:*', Queue: queueArn, Filter: { S3Key: rules('.csv') } },
-        { Event: 's3:ObjectCreated:*', Queue: queueArn, Filter: { S3Key: rules('.CSV') } },
+        {
+          Event: 's3:ObjectCreated:*',
+          Queue: queueArn,
+          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+        },
       ],
     });
   });
@@ -146,11 +143,13 @@ describe('the trigger function', () => {
     });
   });
 
-  test('gets the assets bucket, the job name, the manifest caps and the Powertools settings from its environment', () => {
+  test('gets the assets bucket, the job name, the ledger, the manifest caps and the Powertools settings from its environment', () => {
     expect(resourceOf(stack.trigger.function).Properties.Environment).toEqual({
       Variables: {
         ASSETS_BUCKET_NAME: assetsBucketName(ctx),
         GLUE_JOB_NAME: 'glue-etl-dev-file-processor',
+        LEDGER_TABLE_NAME: 'glue-etl-dev-file-ledger',
+        LEDGER_RETENTION_DAYS: '400',
         POWERTOOLS_SERVICE_NAME: 'upload-trigger',
         POWERTOOLS_METRICS_NAMESPACE: 'glue-etl/dev/trigger',
         MAX_OBJECTS_PER_MANIFEST: '1000',
@@ -193,6 +192,7 @@ describe('the manifest caps', () => {
       alarmTopic: new sns.Topic(alone, 'Alarms'),
       role: new iam.Role(alone, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
       retainData: false,
+      ledgerRetentionDays: 400,
       ...props,
     });
     return Template.fromStack(alone);
@@ -270,12 +270,12 @@ describe('alarms', () => {
     });
   });
 
-  test('a run of a job of this stage that ends FAILED, TIMEOUT or ERROR is announced on the topic', () => {
+  test('a run of a job of this stage that ends FAILED, TIMEOUT, STOPPED or ERROR is announced on the topic', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.glue'],
         'detail-type': ['Glue Job State Change'],
-        detail: { jobName: [{ prefix: 'glue-etl-dev-' }], state: ['FAILED', 'TIMEOUT', 'ERROR'] },
+        detail: { jobName: [{ prefix: 'glue-etl-dev-' }], state: ['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'] },
       },
       Targets: [Match.objectLike({ Arn: { Ref: logicalIdOf(stack, stack.alarmTopic.topic) } })],
     });

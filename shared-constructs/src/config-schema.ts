@@ -103,6 +103,68 @@ export const tableMaintenanceSchema = z.strictObject({
     .default(TABLE_MAINTENANCE_DEFAULTS.schedule),
 });
 
+/** Defaults of `fileLedger`, also what a config without the section gets. */
+export const FILE_LEDGER_DEFAULTS = {
+  retentionDays: 400,
+  reconciliation: { minAgeMinutes: 240, schedule: 'rate(1 hour)' },
+} as const;
+
+const LEDGER_RETENTION_DAYS = 'expected a whole number of days from 1 to 3650';
+const RECONCILIATION_MIN_AGE = 'expected a whole number of minutes from 15 to 10080 (a week)';
+
+/** `rate(1 hour)`, `rate(15 minutes)`: EventBridge wants the singular unit for 1 and the plural otherwise. */
+const AWS_RATE = /^rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)$/;
+
+export const reconciliationSchema = z.strictObject({
+  /**
+   * An object under `incoming/` is reported only once it is older than this: a file still queued or in a run is
+   * not missing. Keep it above the time a file may take from upload to its run's end (the batching window, SQS
+   * retries with backoff, a FLEX start, the file_processor job's 2-hour timeout).
+   * @default 240
+   */
+  minAgeMinutes: z
+    .number({ error: RECONCILIATION_MIN_AGE })
+    .int({ error: RECONCILIATION_MIN_AGE })
+    .min(15, { error: RECONCILIATION_MIN_AGE })
+    .max(10080, { error: RECONCILIATION_MIN_AGE })
+    .default(FILE_LEDGER_DEFAULTS.reconciliation.minAgeMinutes),
+  /**
+   * When reconciliation runs: an EventBridge schedule expression, `rate(...)` or a 6-field `cron(...)` in UTC.
+   * @default 'rate(1 hour)'
+   */
+  schedule: z
+    .string({ error: 'expected an EventBridge schedule as a string, such as "rate(1 hour)"' })
+    .refine((expression) => AWS_RATE.test(expression) || AWS_CRON.test(expression), {
+      error:
+        'expected "rate(<n> <unit>)" (minute, hour or day; plural for n > 1) or an AWS cron expression with 6 ' +
+        'fields (minutes hours day-of-month month day-of-week year), such as "rate(1 hour)"',
+    })
+    .refine(hasOneQuestionMark, {
+      error:
+        'expected "?" in exactly one of day-of-month (3rd field) and day-of-week (5th field), as AWS requires',
+    })
+    .default(FILE_LEDGER_DEFAULTS.reconciliation.schedule),
+});
+
+export const fileLedgerSchema = z.strictObject({
+  /**
+   * Days a ledger item is kept after its last change before DynamoDB's TTL deletes it: how far back "what
+   * happened to my file?" can be answered from the ledger.
+   * @default 400
+   */
+  retentionDays: z
+    .number({ error: LEDGER_RETENTION_DAYS })
+    .int({ error: LEDGER_RETENTION_DAYS })
+    .min(1, { error: LEDGER_RETENTION_DAYS })
+    .max(3650, { error: LEDGER_RETENTION_DAYS })
+    .default(FILE_LEDGER_DEFAULTS.retentionDays),
+  /**
+   * The scheduled check that every upload under `incoming/` reached a terminal state in the ledger.
+   * @default - every field at its default
+   */
+  reconciliation: reconciliationSchema.prefault({}),
+});
+
 export const platformConfigSchema = z.strictObject({
   /** Prefix of every physical name. */
   project: resourceWord('a project name', 16),
@@ -126,6 +188,11 @@ export const platformConfigSchema = z.strictObject({
    * @default - every field at its default
    */
   tableMaintenance: tableMaintenanceSchema.prefault({}),
+  /**
+   * The file ledger of every stage (one DynamoDB item per uploaded object version) and its reconciliation.
+   * @default - every field at its default
+   */
+  fileLedger: fileLedgerSchema.prefault({}),
 });
 
 /** What a config file may contain (defaults not yet applied). */
@@ -134,3 +201,4 @@ export type PlatformConfigInput = z.input<typeof platformConfigSchema>;
 export type PlatformConfig = z.output<typeof platformConfigSchema>;
 export type StageConfig = PlatformConfig['stages'][number];
 export type TableMaintenanceConfig = PlatformConfig['tableMaintenance'];
+export type FileLedgerConfig = PlatformConfig['fileLedger'];

@@ -51,6 +51,11 @@ export const triggerDeadLetterQueueName = (ctx: NameContext): string => `${prefi
 export const alarmTopicName = (ctx: NameContext): string => `${prefix(ctx)}-alarms`;
 /** The DynamoDB file ledger (contract: `contracts/ledger-item.ts`). */
 export const fileLedgerTableName = (ctx: NameContext): string => `${prefix(ctx)}-file-ledger`;
+/** The scheduled function that checks every upload reached an end in the file ledger, and its role. */
+export const reconciliationFunctionName = (ctx: NameContext): string => `${prefix(ctx)}-reconciliation`;
+export const reconciliationRoleName = (ctx: NameContext): string => `${prefix(ctx)}-reconciliation`;
+/** The stage's CloudWatch dashboard (dashboard names are per account, so the stage is part of it). */
+export const stageDashboardName = (ctx: NameContext): string => `${prefix(ctx)}-files`;
 
 /** One CloudFormation stack per app and stage. */
 export const stageStackName = (ctx: NameContext, app: PlatformApp): string => `${prefix(ctx)}-${app}`;

@@ -71,6 +71,28 @@ test('a tableMaintenance section with only a retention gets the default schedule
   expect(config.tableMaintenance).toEqual({ snapshotRetentionDays: 1, schedule: 'cron(30 3 * * ? *)' });
 });
 
+test('a config without fileLedger gets the default retention, reconciliation age and schedule', () => {
+  expect(parsePlatformConfig(good()).fileLedger).toEqual({
+    retentionDays: 400,
+    reconciliation: { minAgeMinutes: 240, schedule: 'rate(1 hour)' },
+  });
+});
+
+test('a valid fileLedger section is kept as given, with a rate or a cron schedule', () => {
+  for (const schedule of ['rate(15 minutes)', 'rate(1 day)', 'cron(0 */2 * * ? *)']) {
+    const fileLedger = { retentionDays: 90, reconciliation: { minAgeMinutes: 60, schedule } };
+    expect(parsePlatformConfig(withFields({ fileLedger })).fileLedger).toEqual(fileLedger);
+  }
+});
+
+test('a fileLedger section with only a retention gets the default reconciliation', () => {
+  const config = parsePlatformConfig(withFields({ fileLedger: { retentionDays: 30 } }));
+  expect(config.fileLedger).toEqual({
+    retentionDays: 30,
+    reconciliation: { minAgeMinutes: 240, schedule: 'rate(1 hour)' },
+  });
+});
+
 test('the embedded default config is valid and uses only placeholder accounts', () => {
   const config = loadPlatformConfig({ env: {} });
   const accounts = [config.pipeline.account, ...config.stages.map((s) => s.account)];
@@ -194,6 +216,66 @@ describe('a bad config is rejected with the field, the value and what is expecte
       withFields({ tableMaintenance: { retentionDays: 7 } }),
       'tableMaintenance.retentionDays',
       /unknown key "retentionDays".*allowed keys here: snapshotRetentionDays, schedule/,
+    ],
+    [
+      'a ledger retention of zero days',
+      withFields({ fileLedger: { retentionDays: 0 } }),
+      'fileLedger.retentionDays',
+      /got 0; expected a whole number of days from 1 to 3650/,
+    ],
+    [
+      'a ledger retention beyond ten years',
+      withFields({ fileLedger: { retentionDays: 3651 } }),
+      'fileLedger.retentionDays',
+      /got 3651; expected a whole number of days from 1 to 3650/,
+    ],
+    [
+      'a ledger retention given as text',
+      withFields({ fileLedger: { retentionDays: '400' } }),
+      'fileLedger.retentionDays',
+      /got "400"; expected a whole number of days/,
+    ],
+    [
+      'a reconciliation age shorter than a quarter of an hour',
+      withFields({ fileLedger: { reconciliation: { minAgeMinutes: 5 } } }),
+      'fileLedger.reconciliation.minAgeMinutes',
+      /got 5; expected a whole number of minutes from 15 to 10080/,
+    ],
+    [
+      'a reconciliation age in fractional minutes',
+      withFields({ fileLedger: { reconciliation: { minAgeMinutes: 60.5 } } }),
+      'fileLedger.reconciliation.minAgeMinutes',
+      /got 60\.5; expected a whole number of minutes/,
+    ],
+    [
+      'a reconciliation rate with a plural unit for one',
+      withFields({ fileLedger: { reconciliation: { schedule: 'rate(1 hours)' } } }),
+      'fileLedger.reconciliation.schedule',
+      /got "rate\(1 hours\)"; expected "rate\(<n> <unit>\)"/,
+    ],
+    [
+      'a reconciliation schedule in five-field Unix cron',
+      withFields({ fileLedger: { reconciliation: { schedule: 'cron(0 * * * *)' } } }),
+      'fileLedger.reconciliation.schedule',
+      /got "cron\(0 \* \* \* \*\)"; expected .*AWS cron expression with 6 fields/,
+    ],
+    [
+      'a reconciliation cron with both day fields set',
+      withFields({ fileLedger: { reconciliation: { schedule: 'cron(0 * * * * *)' } } }),
+      'fileLedger.reconciliation.schedule',
+      /"\?" in exactly one of day-of-month .* and day-of-week/,
+    ],
+    [
+      'an unknown key in fileLedger',
+      withFields({ fileLedger: { ttlDays: 400 } }),
+      'fileLedger.ttlDays',
+      /unknown key "ttlDays".*allowed keys here: retentionDays, reconciliation/,
+    ],
+    [
+      'an unknown key in the reconciliation',
+      withFields({ fileLedger: { reconciliation: { minAge: 60 } } }),
+      'fileLedger.reconciliation.minAge',
+      /unknown key "minAge".*allowed keys here: minAgeMinutes, schedule/,
     ],
   ];
 

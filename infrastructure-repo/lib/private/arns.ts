@@ -15,6 +15,10 @@ export const s3ObjectsArn = (bucketName: string, prefix: string): string =>
 export const glueArn = (ctx: NameContext, resource: string): string =>
   `arn:${Aws.PARTITION}:glue:${ctx.region}:${ctx.account}:${resource}`;
 
+/** A DynamoDB table of the stage; `table/<name>/index/*` are its indexes. */
+export const dynamodbTableArn = (ctx: NameContext, tableName: string): string =>
+  `arn:${Aws.PARTITION}:dynamodb:${ctx.region}:${ctx.account}:table/${tableName}`;
+
 export const logGroupArn = (ctx: NameContext, logGroupName: string): string =>
   `arn:${Aws.PARTITION}:logs:${ctx.region}:${ctx.account}:log-group:${logGroupName}`;
 

@@ -2,6 +2,8 @@ import {
   acknowledge,
   acknowledgeWildcardResource,
   assetsBucketName,
+  fileLedgerTableName,
+  fileMetricsNamespace,
   GLUE_CATALOG_ACTIONS,
   glueDatabaseName,
   glueJobRoleName,
@@ -16,6 +18,7 @@ import { Construct } from 'constructs';
 
 import {
   cdkAssetsBucketName,
+  dynamodbTableArn,
   GLUE_LOG_GROUP_PATTERN,
   glueArn,
   logGroupArn,
@@ -125,6 +128,20 @@ export class GlueJobRole extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': 'Glue' } },
       }),
+      // file_processor writes each file's terminal state (succeeded, quarantined, failed, skipped) to its item.
+      new iam.PolicyStatement({
+        sid: 'RecordFileOutcomes',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [dynamodbTableArn(ctx, fileLedgerTableName(ctx))],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PublishFileMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'cloudwatch:namespace': fileMetricsNamespace(ctx.project, ctx.stage) },
+        },
+      }),
     ];
 
     this.role = new iam.Role(this, 'Resource', {
@@ -169,7 +186,8 @@ export class GlueJobRole extends Construct {
     acknowledge(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the Glue namespace.',
+      'cloudwatch:PutMetricData has no resource-level permissions; each statement is limited to one namespace ' +
+        "(Glue's own, and the stage's per-dataset file metrics).",
     );
   }
 }

@@ -2,6 +2,7 @@ import {
   acknowledgeWildcardResource,
   assetsBucketName,
   DEFAULT_JOB_ID,
+  fileLedgerTableName,
   glueJobName,
   NameContext,
   S3_PREFIXES,
@@ -14,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-import { glueArn, logGroupArn, s3ObjectsArn } from '../private/arns';
+import { dynamodbTableArn, glueArn, logGroupArn, s3ObjectsArn } from '../private/arns';
 
 export interface TriggerFunctionRoleProps {
   /** Names of the stage. */
@@ -46,6 +47,25 @@ export class TriggerFunctionRole extends Construct {
         actions: ['glue:StartJobRun'],
         resources: [glueArn(ctx, `job/${glueJobName(ctx, DEFAULT_JOB_ID)}`)],
       }),
+      // In doubt whether a StartJobRun went through (a timeout), the trigger looks for a run of its manifest.
+      new iam.PolicyStatement({
+        sid: 'FindInDoubtRuns',
+        actions: ['glue:GetJobRuns'],
+        resources: [glueArn(ctx, `job/${glueJobName(ctx, DEFAULT_JOB_ID)}`)],
+      }),
+      // Records received, claimed and started, claims each object version once, and skips what it will not process.
+      new iam.PolicyStatement({
+        sid: 'RecordFilesInLedger',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+        ],
+        resources: [dynamodbTableArn(ctx, fileLedgerTableName(ctx))],
+      }),
       new iam.PolicyStatement({
         sid: 'ConsumeTriggerQueue',
         actions: [
@@ -58,7 +78,8 @@ export class TriggerFunctionRole extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'UseDataKey',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // Encrypt and DescribeKey for the ledger table, which DynamoDB encrypts with this key for its callers.
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey'],
         resources: [key.keyArn],
       }),
       new iam.PolicyStatement({
