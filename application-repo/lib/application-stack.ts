@@ -5,6 +5,7 @@ import {
   glueJobName,
   NameContext,
   StageConfig,
+  FileLedgerConfig,
   TableMaintenanceConfig,
 } from '@glue-platform/shared-constructs';
 import { Stack, StackProps } from 'aws-cdk-lib';
@@ -17,7 +18,6 @@ import { datasetsArgument } from './dataset-registry';
 import { GlueJobSchedule } from './glue-job-schedule';
 import {
   DATASETS_ARGUMENT,
-  FILE_LEDGER_RETENTION_DAYS,
   FILE_METRICS_NAMESPACE_ARGUMENT,
   LEDGER_RETENTION_ARGUMENT,
   LEDGER_TABLE_ARGUMENT,
@@ -41,6 +41,8 @@ export interface ApplicationStackProps extends StackProps {
   readonly datasets: readonly DatasetDefinition[];
   /** Schedule and snapshot retention of the `table_maintenance` job, from the config. */
   readonly tableMaintenance: TableMaintenanceConfig;
+  /** The ledger's retention: the job's terminal writes expire when the trigger's items do. */
+  readonly fileLedger: FileLedgerConfig;
 }
 
 /** The Glue jobs of one stage, wired to that stage's infrastructure through the export contract only. */
@@ -107,7 +109,7 @@ function platformArgumentsOf(
       return {
         [DATASETS_ARGUMENT]: datasetsArgument(props.datasets),
         [LEDGER_TABLE_ARGUMENT]: imports.fileLedgerTableName,
-        [LEDGER_RETENTION_ARGUMENT]: String(FILE_LEDGER_RETENTION_DAYS),
+        [LEDGER_RETENTION_ARGUMENT]: String(props.fileLedger.retentionDays),
         [FILE_METRICS_NAMESPACE_ARGUMENT]: fileMetricsNamespace(props.context.project, props.context.stage),
       };
     case TABLE_MAINTENANCE_JOB_ID:

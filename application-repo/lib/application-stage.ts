@@ -49,6 +49,7 @@ export class ApplicationStage extends Stage {
       jobsDirectory,
       datasets: validateDatasetRegistry(props.datasets ?? DATASET_REGISTRY),
       tableMaintenance: props.config.tableMaintenance,
+      fileLedger: props.config.fileLedger,
       terminationProtection: props.stage.retainData,
     });
   }

@@ -35,14 +35,8 @@ export const SNAPSHOT_RETENTION_ARGUMENT = '--snapshot_retention_days';
 /** The stage's file ledger table (`LEDGER_TABLE_JOB_ARGUMENT` of the contract), given to `file_processor` only. */
 export const LEDGER_TABLE_ARGUMENT = LEDGER_TABLE_JOB_ARGUMENT;
 
-/** Days a ledger item is kept after the job records its terminal state (its `expiresAt`), `file_processor` only. */
+/** The config's `fileLedger.retentionDays`: a ledger item's `expiresAt` after its terminal state, `file_processor` only. */
 export const LEDGER_RETENTION_ARGUMENT = '--ledger-retention-days';
-
-/**
- * How long the ledger answers "what happened to my file?" after a file ended: a quarter, long enough for a monthly
- * reconciliation to look back over the previous month twice.
- */
-export const FILE_LEDGER_RETENTION_DAYS = 90;
 
 /** The namespace of the per-dataset file metrics (`fileMetricsNamespace`), given to `file_processor` only. */
 export const FILE_METRICS_NAMESPACE_ARGUMENT = '--file-metrics-namespace';

@@ -13,7 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 
 import { applicationImportNames } from '../lib/contract-imports';
 import { DATASET_REGISTRY, datasetsArgument } from '../lib/dataset-registry';
-import { FILE_LEDGER_RETENTION_DAYS, ICEBERG_SPARK_CONF } from '../lib/job-arguments';
+import { ICEBERG_SPARK_CONF } from '../lib/job-arguments';
 import { JOB_REGISTRY } from '../lib/job-registry';
 import { DatasetRegistryError } from '../lib/validate-dataset-registry';
 
@@ -137,11 +137,11 @@ describe.each(stageNames)('the %s stage', (stage) => {
     });
   });
 
-  test('gives file_processor the imported ledger table, its retention and the file metrics namespace', () => {
+  test('gives file_processor the imported ledger table, the retention of the config and the file metrics namespace', () => {
     const ctx = ctxOf(stage);
     expect(argumentsOf(required(templates, stage), fileProcessor())).toMatchObject({
       '--ledger-table': { 'Fn::ImportValue': exportName(ctx, 'FileLedgerTableName') },
-      '--ledger-retention-days': String(FILE_LEDGER_RETENTION_DAYS),
+      '--ledger-retention-days': String(defaultConfig().fileLedger.retentionDays),
       '--file-metrics-namespace': `glue-etl/${stage}/files`,
     });
   });
