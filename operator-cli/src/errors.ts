@@ -32,6 +32,8 @@ const DENIED_ERRORS = new Set([
 ]);
 const MISSING_ERRORS = new Set([
   'NoSuchBucket',
+  'NoSuchKey',
+  'NotFound',
   'ResourceNotFoundException',
   'QueueDoesNotExist',
   'AWS.SimpleQueueService.NonExistentQueue',

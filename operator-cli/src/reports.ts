@@ -14,16 +14,16 @@ export const reportKey = (jobName: string, runId: string): string =>
 /** A run report by its `s3://` URI; undefined when the run has not written it (yet). */
 export async function readReport(clients: Clients, uri: string): Promise<RunReport | undefined> {
   const { bucket, key } = parseS3Uri(uri, 'run report');
-  let body: string;
-  try {
-    const answer = await aws(`reading the run report ${uri}`, () =>
-      clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
-    );
-    body = (await answer.Body?.transformToString('utf8')) ?? '';
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
+  const body = await aws(`reading the run report ${uri}`, async () => {
+    try {
+      const answer = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await answer.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  });
+  if (body === undefined) return undefined;
   return parseRunReport(JSON.parse(body) as unknown, uri);
 }
 
