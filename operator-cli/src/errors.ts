@@ -67,7 +67,9 @@ export function explainAwsError(error: unknown, what: string): unknown {
       'denied',
     );
   }
-  if (MISSING_ERRORS.has(name)) {
+  // Athena says a workgroup, database or output bucket is missing with a generic error name.
+  const missing = name === 'InvalidRequestException' && /does not exist|not found/i.test(error.message);
+  if (MISSING_ERRORS.has(name) || missing) {
     return new AwsAccessError(
       `Not found while ${what} (${name}): ${error.message}. Check --stage and the config: is the stage's ` +
         'infrastructure deployed in this account and region?',
