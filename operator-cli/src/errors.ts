@@ -52,7 +52,12 @@ const nameOf = (error: unknown): string =>
 export function explainAwsError(error: unknown, what: string): unknown {
   if (!(error instanceof Error)) return error;
   const name = nameOf(error);
-  const code = (error as Error & { code?: string }).code ?? '';
+  // The SDK wraps a socket error; its code is on the error, its cause, or only in the message.
+  const withCode = error as Error & { code?: unknown; cause?: { code?: unknown } };
+  const code =
+    [withCode.code, withCode.cause?.code, /\b(E[A-Z]{4,})\b/.exec(error.message)?.[1]].find(
+      (c): c is string => typeof c === 'string' && NETWORK_CODES.has(c),
+    ) ?? '';
   if (CREDENTIAL_ERRORS.has(name) || /could not load credentials/i.test(error.message)) {
     return new AwsAccessError(
       `No AWS credentials while ${what}: ${error.message}. Sign in first (AWS_PROFILE with ` +
@@ -76,7 +81,7 @@ export function explainAwsError(error: unknown, what: string): unknown {
       'missing',
     );
   }
-  if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name)) {
+  if (code || NETWORK_CODES.has(name)) {
     return new AwsAccessError(
       `Could not reach AWS while ${what} (${code || name}): ${error.message}. Check the network, or ` +
         '--endpoint-url / AWS_ENDPOINT_URL when you use an emulator.',

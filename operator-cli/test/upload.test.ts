@@ -26,19 +26,44 @@ afterAll(async () => {
 });
 
 /** Writes the ledger transitions the trigger and the job would, each once the CLI has shown the previous one. */
-async function playRun(object: ObjectVersion, statuses: readonly LedgerStatus[], shown: () => string): Promise<void> {
+async function playRun(
+  object: ObjectVersion,
+  statuses: readonly LedgerStatus[],
+  shown: () => string,
+): Promise<void> {
   const start = Date.now();
   for (const [i, status] of statuses.entries()) {
     const at = new Date(start + i * 1000).toISOString();
-    await putLedgerItem(emu.clients, emu.stage, ledgerItem(emu.stage, object, status, at, { eventTime: new Date(start).toISOString(), receivedAt: new Date(start).toISOString() }));
-    await until(`the CLI to show ${status}`, () => shown().includes(` ${status === 'received' ? 'queued' : status === 'started' ? 'run started' : status === 'succeeded' ? 'committed' : status}`));
+    await putLedgerItem(
+      emu.clients,
+      emu.stage,
+      ledgerItem(emu.stage, object, status, at, {
+        eventTime: new Date(start).toISOString(),
+        receivedAt: new Date(start).toISOString(),
+      }),
+    );
+    await until(`the CLI to show ${status}`, () =>
+      shown().includes(
+        ` ${status === 'received' ? 'queued' : status === 'started' ? 'run started' : status === 'succeeded' ? 'committed' : status}`,
+      ),
+    );
   }
 }
 
 describe('upload --follow', () => {
   test('follows a file through queued, claimed, run started and committed, then prints its rows', async () => {
     const file = csv('orders 1+2.csv');
-    const running = startCli(emu.server.endpoint, ['upload', file, '--dataset', 'Sales-EU', '--prefix', '2026/11', '--follow', '--interval', '0.05s']);
+    const running = startCli(emu.server.endpoint, [
+      'upload',
+      file,
+      '--dataset',
+      'Sales-EU',
+      '--prefix',
+      '2026/11',
+      '--follow',
+      '--interval',
+      '0.05s',
+    ]);
     const [object] = await readNotifications(emu.clients, emu.queueUrl, 'Sales-EU', 1);
     if (!object) throw new Error('no notification');
     expect(object.key).toBe('incoming/Sales-EU/2026/11/orders 1+2.csv');
@@ -49,19 +74,39 @@ describe('upload --follow', () => {
 
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    const order = ['queued', 'claimed by a manifest', 'run started', 'committed: 8 rows written, 2 quarantined'].map((phrase) =>
-      lines.findIndex((line) => line.includes(phrase)),
-    );
+    const order = [
+      'queued',
+      'claimed by a manifest',
+      'run started',
+      'committed: 8 rows written, 2 quarantined',
+    ].map((phrase) => lines.findIndex((line) => line.includes(phrase)));
     expect(order.every((index, i) => index >= 0 && (i === 0 || index > (order[i - 1] ?? -1)))).toBe(true);
-    expect(lines.find((line) => line.startsWith('orders 1+2.csv'))).toMatch(/^orders 1\+2\.csv\s+succeeded\s+8\s+2\s+jr_/);
+    expect(lines.find((line) => line.startsWith('orders 1+2.csv'))).toMatch(
+      /^orders 1\+2\.csv\s+succeeded\s+8\s+2\s+jr_/,
+    );
 
-    const stored = await emu.clients.s3.send(new GetObjectCommand({ Bucket: emu.stage.inputBucket, Key: object.key, VersionId: object.versionId ?? undefined }));
+    const stored = await emu.clients.s3.send(
+      new GetObjectCommand({
+        Bucket: emu.stage.inputBucket,
+        Key: object.key,
+        VersionId: object.versionId ?? undefined,
+      }),
+    );
     expect(await stored.Body?.transformToString()).toBe('order_id,amount\n1,9.50\n2,oops\n');
   }, 60_000);
 
   test('exits 1 and names the reason when the job quarantines the file', async () => {
     const file = csv('binary.csv', '\u0000\u0001');
-    const running = startCli(emu.server.endpoint, ['upload', file, '--dataset', 'sales_q', '--follow', '--interval', '0.05s', '--json']);
+    const running = startCli(emu.server.endpoint, [
+      'upload',
+      file,
+      '--dataset',
+      'sales_q',
+      '--follow',
+      '--interval',
+      '0.05s',
+      '--json',
+    ]);
     const [object] = await readNotifications(emu.clients, emu.queueUrl, 'sales_q', 1);
     if (!object) throw new Error('no notification');
     const at = new Date().toISOString();
@@ -69,14 +114,32 @@ describe('upload --follow', () => {
     const result = await running.result;
 
     expect(result.code).toBe(1);
-    const [upload] = jsonOf<{ uploads: { status: string; reason: string; rowsWritten: number }[] }>(result).uploads;
-    expect(upload).toMatchObject({ status: 'quarantined', reason: 'quarantined on purpose by the test', rowsWritten: 0 });
+    const [upload] = jsonOf<{ uploads: { status: string; reason: string; rowsWritten: number }[] }>(
+      result,
+    ).uploads;
+    expect(upload).toMatchObject({
+      status: 'quarantined',
+      reason: 'quarantined on purpose by the test',
+      rowsWritten: 0,
+    });
   }, 60_000);
 
   test('gives up after --timeout with exit 1, saying where each file is', async () => {
-    const result = await cli(emu.server.endpoint, ['upload', csv('slow.csv'), '--dataset', 'slow', '--follow', '--timeout', '1s', '--interval', '0.1s']);
+    const result = await cli(emu.server.endpoint, [
+      'upload',
+      csv('slow.csv'),
+      '--dataset',
+      'slow',
+      '--follow',
+      '--timeout',
+      '1s',
+      '--interval',
+      '0.1s',
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Timed out after 1s: incoming\/slow\/slow\.csv is uploaded, waiting for the trigger/);
+    expect(result.stderr).toMatch(
+      /Timed out after 1s: incoming\/slow\/slow\.csv is uploaded, waiting for the trigger/,
+    );
   }, 30_000);
 });
 

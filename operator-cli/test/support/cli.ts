@@ -16,7 +16,11 @@ export interface RunningCli {
 }
 
 /** Starts the CLI in-process against `endpoint` with a shortened clock: waits of the CLI last at most 20 ms. */
-export function startCli(endpoint: string | undefined, argv: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+export function startCli(
+  endpoint: string | undefined,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): RunningCli {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -36,8 +40,11 @@ export function startCli(endpoint: string | undefined, argv: readonly string[], 
   return { result, stdout: () => stdout };
 }
 
-export const cli = (endpoint: string | undefined, argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
-  startCli(endpoint, argv, env).result;
+export const cli = (
+  endpoint: string | undefined,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> => startCli(endpoint, argv, env).result;
 
 /** Waits until `condition` holds, looking every 10 ms; fails after `timeoutMs` naming `what`. */
 export async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {

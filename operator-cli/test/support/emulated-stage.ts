@@ -38,7 +38,9 @@ export interface EmulatedStage {
 }
 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {
-  const answer = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const answer = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   const arn = answer.Attributes?.QueueArn;
   if (!arn) throw new Error(`no ARN for ${url}`);
   return arn;
@@ -50,12 +52,22 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
  * the queue with its DLQ after 5 receives, the ledger table with its `by-dataset` index, the Glue database and
  * the file_processor job.
  */
-export async function createStageResources(stage: Stage, clients: Clients): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
+export async function createStageResources(
+  stage: Stage,
+  clients: Clients,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
   const { s3, sqs, dynamodb } = clients;
   const region = stage.ctx.region;
   for (const bucket of [stage.inputBucket, stage.assetsBucket, stage.outputBucket]) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint },
+      }),
+    );
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
   }
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: stage.deadLetterQueue }));
   const deadLetterQueueUrl = dlq.QueueUrl ?? '';
@@ -63,7 +75,10 @@ export async function createStageResources(stage: Stage, clients: Clients): Prom
     new CreateQueueCommand({
       QueueName: stage.queue,
       Attributes: {
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, deadLetterQueueUrl), maxReceiveCount: 5 }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: await queueArn(sqs, deadLetterQueueUrl),
+          maxReceiveCount: 5,
+        }),
       },
     }),
   );
@@ -133,11 +148,13 @@ export async function startEmulatedStage(options: { create?: boolean } = {}): Pr
   try {
     const stage = resolveStage(STAGE, undefined, {});
     const clients = await connect(stage, { endpointUrl: server.endpoint });
-    const urls = options.create === false ? { queueUrl: '', deadLetterQueueUrl: '' } : await createStageResources(stage, clients);
+    const urls =
+      options.create === false
+        ? { queueUrl: '', deadLetterQueueUrl: '' }
+        : await createStageResources(stage, clients);
     return { server, stage, clients, ...urls };
   } catch (error) {
     await server.stop();
     throw error;
   }
 }
-

@@ -38,7 +38,12 @@ export function ledgerItem(
   const ran = claimed && status !== 'claimed';
   const ended = ran && status !== 'started';
   const runId = `jr_${object.key.length.toString(16).padStart(8, '0')}test`;
-  const rows = status === 'succeeded' ? { rowsRead: 10, rowsWritten: 8, rowsQuarantined: 2 } : status === 'quarantined' ? { rowsRead: 0, rowsWritten: 0, rowsQuarantined: 0 } : { rowsRead: null, rowsWritten: null, rowsQuarantined: null };
+  const rows =
+    status === 'succeeded'
+      ? { rowsRead: 10, rowsWritten: 8, rowsQuarantined: 2 }
+      : status === 'quarantined'
+        ? { rowsRead: 0, rowsWritten: 0, rowsQuarantined: 0 }
+        : { rowsRead: null, rowsWritten: null, rowsQuarantined: null };
   return parseLedgerItem(
     {
       itemVersion: LEDGER_ITEM_VERSION,
@@ -51,7 +56,9 @@ export function ledgerItem(
       size: object.size,
       dataset: object.dataset,
       status,
-      reason: ['quarantined', 'failed', 'skipped'].includes(status) ? `${status} on purpose by the test` : null,
+      reason: ['quarantined', 'failed', 'skipped'].includes(status)
+        ? `${status} on purpose by the test`
+        : null,
       eventTime: at,
       receivedAt: at,
       updatedAt: at,

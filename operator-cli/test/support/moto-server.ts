@@ -23,7 +23,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -46,20 +48,25 @@ async function answers(endpoint: string): Promise<boolean> {
 /** Starts `moto_server` on 127.0.0.1 and a free port, and waits until it answers. */
 export async function startMotoServer(): Promise<MotoServer> {
   if (!existsSync(MOTO_SERVER)) {
-    throw new Error(`${MOTO_SERVER} is missing: run \`bash scripts/setup.sh\` (it installs moto[server] from requirements-dev.txt)`);
+    throw new Error(
+      `${MOTO_SERVER} is missing: run \`bash scripts/setup.sh\` (it installs moto[server] from requirements-dev.txt)`,
+    );
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   running.add(child);
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString('utf8')).slice(-4000);
   });
-  let exited: number | null = null;
+  // Set by the exit handler, which TypeScript cannot see run inside the loop below.
+  const state: { exited: number | null } = { exited: null };
   const exit = new Promise<void>((resolve) =>
     child.once('exit', (code) => {
-      exited = code ?? -1;
+      state.exited = code ?? -1;
       running.delete(child);
       resolve();
     }),
@@ -67,10 +74,13 @@ export async function startMotoServer(): Promise<MotoServer> {
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await answers(endpoint))) {
-    if (exited !== null) throw new Error(`moto_server exited with ${exited} before it answered:\n${log}`);
+    if (state.exited !== null)
+      throw new Error(`moto_server exited with ${state.exited} before it answered:\n${log}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s:\n${log}`);
+      throw new Error(
+        `moto_server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s:\n${log}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -82,7 +92,7 @@ export async function startMotoServer(): Promise<MotoServer> {
       if (!response.ok) throw new Error(`moto reset answered ${response.status}`);
     },
     stop: async () => {
-      if (exited !== null) return;
+      if (state.exited !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exit;

@@ -1,15 +1,27 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { parseRunReport, type RunReport, type RunReportFile } from '@glue-platform/shared-constructs/contracts';
+import {
+  parseRunReport,
+  type RunReport,
+  type RunReportFile,
+} from '@glue-platform/shared-constructs/contracts';
 import { datasetTableName } from '@glue-platform/shared-constructs/src/manifest';
 
 import type { Clients } from '../../src/clients';
 import { reportKey } from '../../src/reports';
 import type { Stage } from '../../src/stage';
 
-export type ReportFileSeed = Pick<RunReportFile, 'sourceKey' | 'sourceVersion' | 'status' | 'rowsWritten' | 'rowsQuarantined' | 'reason' | 'quarantinedFile'>;
+export type ReportFileSeed = Pick<
+  RunReportFile,
+  'sourceKey' | 'sourceVersion' | 'status' | 'rowsWritten' | 'rowsQuarantined' | 'reason' | 'quarantinedFile'
+>;
 
 /** A contract-valid report of one run, its totals and status derived from its files as the job derives them. */
-export function runReport(stage: Stage, runId: string, dataset: string, seeds: readonly ReportFileSeed[]): RunReport {
+export function runReport(
+  stage: Stage,
+  runId: string,
+  dataset: string,
+  seeds: readonly ReportFileSeed[],
+): RunReport {
   const files = seeds.map((f) => ({
     ...f,
     sourceFile: `s3://${f.sourceKey}`,
@@ -56,6 +68,8 @@ export function runReport(stage: Stage, runId: string, dataset: string, seeds: r
 /** Writes the report where the job writes it: `<assets>/reports/<job>/<run id>.json`. */
 export async function putRunReport(clients: Clients, stage: Stage, report: RunReport): Promise<string> {
   const key = reportKey(stage.jobName, report.runId);
-  await clients.s3.send(new PutObjectCommand({ Bucket: stage.assetsBucket, Key: key, Body: JSON.stringify(report) }));
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: stage.assetsBucket, Key: key, Body: JSON.stringify(report) }),
+  );
   return `s3://${stage.assetsBucket}/${key}`;
 }
