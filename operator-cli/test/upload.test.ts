@@ -171,3 +171,32 @@ describe('upload', () => {
     expect(result.stderr).toMatch(message);
   });
 });
+
+test('in a terminal, redraws one progress line and clears it before each step and the summary', async () => {
+  const file = csv('tty.csv');
+  const running = startCli(
+    emu.server.endpoint,
+    ['upload', file, '--dataset', 'tty', '--follow', '--interval', '0.05s'],
+    {},
+    true,
+  );
+  const [object] = await readNotifications(emu.clients, emu.queueUrl, 'tty', 1);
+  if (!object) throw new Error('no notification');
+  await until('a progress line', () => running.stdout().includes('0/1 files done'));
+  await putLedgerItem(
+    emu.clients,
+    emu.stage,
+    ledgerItem(emu.stage, object, 'succeeded', new Date().toISOString()),
+  );
+  const result = await running.result;
+  expect(result.code).toBe(0);
+  // Each redraw starts by returning to the line's start and clearing it.
+  const segments = result.stdout.split('\r\u001b[2K');
+  expect(segments.some((text) => /^0\/1 files done, \d+s: uploaded$/.test(text))).toBe(true);
+  expect(
+    segments.some((text) =>
+      /^\S+ {2}tty\.csv: committed: 8 rows written, 2 quarantined \(jr_\w+\)\n$/.test(text),
+    ),
+  ).toBe(true);
+  expect(segments.at(-1)).toMatch(/^FILE\s+STATUS/);
+}, 60_000);

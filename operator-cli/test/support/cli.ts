@@ -20,6 +20,7 @@ export function startCli(
   endpoint: string | undefined,
   argv: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  interactive = false,
 ): RunningCli {
   let stdout = '';
   let stderr = '';
@@ -31,7 +32,7 @@ export function startCli(
       stderr += text;
     },
     env,
-    interactive: false,
+    interactive,
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
   };
