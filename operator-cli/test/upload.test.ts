@@ -163,6 +163,10 @@ describe('upload', () => {
     [['upload', 'notes.txt', '--dataset', 'd'], /notes\.txt: expected a file ending in \.csv/],
     [['upload', '/nonexistent/x.csv', '--dataset', 'd'], /Cannot read \/nonexistent\/x\.csv/],
     [['upload', '--dataset', 'd'], /Name at least one FILE/],
+    [
+      ['upload', 'a/x.csv', 'b/x.csv', '--dataset', 'd'],
+      /Two files would be uploaded to the same key incoming\/d\/x\.csv/,
+    ],
     [['upload', 'x.csv', '--dataset', 'd', '--follow', '--timeout', 'soon'], /--timeout: got "soon"/],
     [['upload', 'x.csv', '--dataset', 'd', '--colour'], /Unknown option '--colour'/],
   ])('refuses %j with exit 2 before any AWS call', async (argv, message) => {

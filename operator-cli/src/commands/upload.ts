@@ -137,6 +137,13 @@ export async function uploadCommand(argv: readonly string[], io: CliIo): Promise
       throw new UsageError(`${file}: expected a file ending in .csv; the trigger skips any other upload`);
     }
   }
+  const keys = positionals.map((file) => uploadKey(values.dataset ?? '', values.prefix, file));
+  const twice = keys.filter((key, i) => keys.indexOf(key) !== i);
+  if (twice.length > 0) {
+    throw new UsageError(
+      `Two files would be uploaded to the same key ${twice.join(', ')}; upload them separately`,
+    );
+  }
   const timeout = parseDuration(values.timeout, '--timeout');
   const interval = parseDuration(values.interval, '--interval');
   const stage = stageOf(values, io);
