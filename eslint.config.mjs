@@ -30,7 +30,7 @@ export default tseslint.config(
         'error',
         {
           devDependencies: ['**/test/**', '**/bench/**', 'scripts/**'],
-          packageDir: ['.', 'shared-constructs', 'infrastructure-repo', 'application-repo'],
+          packageDir: ['.', 'shared-constructs', 'infrastructure-repo', 'application-repo', 'operator-cli'],
         },
       ],
       'no-var': 'error',
@@ -53,6 +53,32 @@ export default tseslint.config(
                 'Code that runs outside CDK (the contracts, the trigger Lambda) is bundled into runtimes: ' +
                 'aws-cdk-lib, constructs and cdk-nag would add megabytes and a cold-start cost there. ' +
                 'Move what both sides need into shared-constructs/src/contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The operator CLI runs from its sources on every call: it takes only CDK-free modules of
+    // shared-constructs (the contracts, naming, the config loader, the manifest), never the package index.
+    files: ['operator-cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@glue-platform/shared-constructs',
+              message:
+                'The index also exports the CDK helpers. Import the CDK-free module itself: ' +
+                '@glue-platform/shared-constructs/contracts or @glue-platform/shared-constructs/src/<module>.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'],
+              message: 'The operator CLI talks to AWS through the SDK; CDK belongs to the apps.',
             },
           ],
         },

@@ -13,5 +13,5 @@ const project = (name) => ({
 });
 
 module.exports = {
-  projects: ['shared-constructs', 'infrastructure-repo', 'application-repo'].map(project),
+  projects: ['shared-constructs', 'infrastructure-repo', 'application-repo', 'operator-cli'].map(project),
 };

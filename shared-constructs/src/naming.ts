@@ -83,3 +83,8 @@ export const S3_PREFIXES = {
 export const SMOKE_TEST_DATASET = 'smoke_test';
 /** The Glue job that the trigger starts for every dataset. */
 export const DEFAULT_JOB_ID = 'file_processor';
+
+/** Assumed by operators (the `glue-platform` CLI) to read the ledger, reports and quarantine and to re-process. */
+export const operatorRoleName = (ctx: NameContext): string => `${prefix(ctx)}-operator`;
+/** Assets bucket: where the operator's Athena queries write their results. */
+export const OPERATOR_ATHENA_RESULTS_PREFIX = 'athena-results/';
