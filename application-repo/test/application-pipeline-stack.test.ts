@@ -84,12 +84,17 @@ test('dev checks the exports, deploys, then runs the smoke test', () => {
   ]);
 });
 
-test('prod checks the exports after its approval and runs no smoke test, on the default config', () => {
-  expect(actionSequence(stageNamed(synthesized.stages, 'prod'))).toEqual([
-    'Approve-prod',
-    'CheckInfrastructureExports',
-    'Prepare',
-    'Deploy',
+test('prod checks the exports beside creating its change set, then summarizes it for the approval; no smoke test', () => {
+  const prod = stageNamed(synthesized.stages, 'prod');
+  const byOrder = [...prod.Actions]
+    .sort((a, b) => a.RunOrder - b.RunOrder || a.Name.localeCompare(b.Name))
+    .map((a) => `${a.RunOrder}:${a.Name.replace(/^.*\.(Prepare|Deploy)$/, '$1')}`);
+  expect(byOrder).toEqual([
+    '1:CheckInfrastructureExports',
+    '1:Prepare',
+    '2:SummarizeChangeSets',
+    '3:Approve-prod',
+    '4:Deploy',
   ]);
 });
 
