@@ -73,7 +73,8 @@ const CONFIGS: [string, PlatformConfig][] = [
   [
     'the three-stage config',
     loadPlatformConfig({
-      configPath: path.join(REPOSITORY_ROOT, 'scripts/fixtures/three-stages.config.json'),
+      contextPath: path.join(REPOSITORY_ROOT, 'scripts/fixtures/three-stages.config.json'),
+      env: {},
     }),
   ],
 ];
