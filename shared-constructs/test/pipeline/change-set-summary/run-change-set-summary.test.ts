@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { bundleStepScript } from '../../../src/pipeline/steps/embedded-script';
 import { AwsCli } from '../../../src/pipeline/steps/change-set-summary/aws-cli';
 import { SUMMARY_SCRIPT } from '../../../src/pipeline/steps/change-set-summary/change-set-summary-step';
 import {
@@ -11,6 +10,7 @@ import {
   runChangeSetSummary,
 } from '../../../src/pipeline/steps/change-set-summary/run-change-set-summary';
 import { SUMMARY_ENV } from '../../../src/pipeline/steps/change-set-summary/step-env';
+import { bundleStepScript } from '../../../src/pipeline/steps/embedded-script';
 
 import { fixture, PROD_APPLICATION, PROD_INFRASTRUCTURE } from './fixtures';
 
