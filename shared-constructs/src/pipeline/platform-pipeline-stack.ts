@@ -34,8 +34,9 @@ export const CDK_CLI_VERSION = '2.1148.1';
 
 /**
  * The cdk-assets CLI the asset-publishing step installs, while it holds the publishing roles of every stage
- * account: pinned, never `latest`. Bump it together with CDK_CLI_VERSION (the newest release when the CLI was
- * pinned), so it reads the asset manifests the pinned aws-cdk-lib writes.
+ * account: pinned, never `latest`. Bump it together with CDK_CLI_VERSION. 4.7.3 is the newest release in the
+ * registry, and it reads asset manifests up to schema 54 while aws-cdk-lib 2.276 writes 55: see "Known
+ * limitation" in docs/releasing.md.
  */
 export const CDK_ASSETS_CLI_VERSION = '4.7.3';
 
