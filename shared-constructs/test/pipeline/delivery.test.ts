@@ -151,6 +151,8 @@ describe.each(CONFIGS)('the pipeline on %s', (_name, config) => {
       );
       expect(comment).toContain(`at commit #{${namespace}.CommitId}: #{${namespace}.CommitMessage}`);
       expect(comment).toContain(`${stage.name} (${stage.account}, ${stage.region})`);
+      // A manual approval's CustomData holds at most 500 characters; leave room for the resolved commit message.
+      expect(comment.length).toBeLessThan(250);
     }
   });
 
