@@ -1,4 +1,11 @@
-import { createPlatformApp, stageContext } from '@glue-platform/shared-constructs';
+import * as path from 'node:path';
+
+import {
+  createPlatformApp,
+  loadPlatformConfig,
+  REPOSITORY_ROOT,
+  stageContext,
+} from '@glue-platform/shared-constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
@@ -84,12 +91,17 @@ test('dev checks the exports, deploys, then runs the smoke test', () => {
   ]);
 });
 
-test('prod checks the exports after its approval and runs no smoke test, on the default config', () => {
-  expect(actionSequence(stageNamed(synthesized.stages, 'prod'))).toEqual([
-    'Approve-prod',
-    'CheckInfrastructureExports',
-    'Prepare',
-    'Deploy',
+test('prod checks the exports beside creating its change set, then summarizes it for the approval; no smoke test', () => {
+  const prod = stageNamed(synthesized.stages, 'prod');
+  const byOrder = [...prod.Actions]
+    .sort((a, b) => a.RunOrder - b.RunOrder || a.Name.localeCompare(b.Name))
+    .map((a) => `${a.RunOrder}:${a.Name.replace(/^.*\.(Prepare|Deploy)$/, '$1')}`);
+  expect(byOrder).toEqual([
+    '1:CheckInfrastructureExports',
+    '1:Prepare',
+    '2:SummarizeChangeSets',
+    '3:Approve-prod',
+    '4:Deploy',
   ]);
 });
 
@@ -147,4 +159,33 @@ test('every stage that asks for a smoke test gets one after it deploys', () => {
   );
   const smokeTested = stages.filter((s) => s.Actions.some((a) => a.Name === 'SmokeTest')).map((s) => s.Name);
   expect(smokeTested).toEqual(['dev', 'staging']);
+});
+
+test('on the three-stage config, each approved stage summarizes its change set before the approval that names the commit', () => {
+  const config = loadPlatformConfig({
+    contextPath: path.join(REPOSITORY_ROOT, 'scripts/fixtures/three-stages.config.json'),
+    env: {},
+  });
+  const { stages, resources } = synthesizePipeline(config);
+  for (const name of ['staging', 'prod']) {
+    const stage = stageNamed(stages, name);
+    const runOrder = (action: string) =>
+      stage.Actions.find((a) => actionSequence({ Name: name, Actions: [a] })[0] === action)?.RunOrder;
+    expect(
+      ['CheckInfrastructureExports', 'Prepare', 'SummarizeChangeSets', `Approve-${name}`, 'Deploy'].map(
+        runOrder,
+      ),
+    ).toEqual([1, 1, 2, 3, 4]);
+    const approval = stage.Actions.find((a) => a.Name === `Approve-${name}`) as unknown as {
+      Configuration: Record<string, unknown>;
+    };
+    expect(String(approval.Configuration.CustomData)).toMatch(
+      /at commit #\{Source@[^}]+\.CommitId\}: #\{Source@[^}]+\.CommitMessage\}/,
+    );
+    expect(JSON.stringify(approval.Configuration.ExternalEntityLink)).toContain(
+      `glue-etl-application/#{codepipeline.PipelineExecutionId}/${name}.html`,
+    );
+  }
+  const pipeline = Object.values(resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+  expect(pipeline?.Properties.ExecutionMode).toBe('SUPERSEDED');
 });

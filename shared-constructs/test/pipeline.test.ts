@@ -136,7 +136,7 @@ describe('the pipeline on a three-stage config', () => {
       artifacts: { 'base-directory': string };
     };
     expect(spec.phases.build.commands).toEqual([
-      'npm ci',
+      'npm ci --ignore-scripts',
       'npm run ci:infrastructure',
       'cd infrastructure-repo && npx cdk synth',
     ]);
@@ -167,10 +167,12 @@ describe('the pipeline on a three-stage config', () => {
     }
   });
 
-  test('a manual approval comes first before prod and staging', () => {
+  test('prod and staging create their change sets, summarize them, wait for the approval, then execute', () => {
     for (const name of ['staging', 'prod']) {
-      const first = stageNamed(built.template, name).Actions.find((a) => a.RunOrder === 1);
-      expect(first).toMatchObject({ Name: `Approve-${name}`, ActionTypeId: { Provider: 'Manual' } });
+      const sequence = [...stageNamed(built.template, name).Actions]
+        .sort((a, b) => a.RunOrder - b.RunOrder)
+        .map((a) => `${a.RunOrder}:${a.Name.replace(/^.*\.(Prepare|Deploy)$/, '$1')}`);
+      expect(sequence).toEqual(['1:Prepare', '2:SummarizeChangeSets', `3:Approve-${name}`, '4:Deploy']);
     }
   });
 
@@ -261,17 +263,21 @@ describe('pre and post steps', () => {
   });
 
   const runOrder = (stage: string, action: string): number => {
-    const found = stageNamed(built.template, stage).Actions.find((a) => a.Name === action);
+    const found = stageNamed(built.template, stage).Actions.find(
+      (a) => a.Name === action || a.Name.endsWith(`.${action}`),
+    );
     if (!found) throw new Error(`no action ${action} in ${stage}`);
     return found.RunOrder;
   };
 
-  test('pre steps run after the approval and before the deployment', () => {
-    expect(runOrder('prod', 'Approve-prod')).toBeLessThan(runOrder('prod', 'Check-prod'));
-    const deploys = stageNamed(built.template, 'prod').Actions.filter(
-      (a) => a.ActionTypeId.Provider === 'CloudFormation',
-    );
-    for (const deploy of deploys) expect(runOrder('prod', 'Check-prod')).toBeLessThan(deploy.RunOrder);
+  test('in a stage with an approval, pre steps run beside change-set creation, before the summary', () => {
+    expect(runOrder('prod', 'Check-prod')).toBe(runOrder('prod', 'Prepare'));
+    expect(runOrder('prod', 'Check-prod')).toBeLessThan(runOrder('prod', 'SummarizeChangeSets'));
+    expect(runOrder('prod', 'SummarizeChangeSets')).toBeLessThan(runOrder('prod', 'Approve-prod'));
+  });
+
+  test('in a stage without an approval, pre steps run before the change sets are created', () => {
+    expect(runOrder('dev', 'Check-dev')).toBeLessThan(runOrder('dev', 'Prepare'));
   });
 
   test('post steps run after the deployment, in the order given', () => {
@@ -298,7 +304,7 @@ describe('the synth step for another config file and app', () => {
       artifacts: { 'base-directory': string };
     };
     expect(spec.phases.build.commands).toEqual([
-      'npm ci',
+      'npm ci --ignore-scripts',
       'npm run ci:application',
       'cd application-repo && npx cdk synth',
     ]);

@@ -14,7 +14,7 @@ export interface ArtifactAccessLogsProps {
 export const ARTIFACT_LOG_PREFIX = 'artifacts/';
 
 /**
- * Server access logs for the artifact bucket that the pipelines module creates: a log bucket (S3-managed keys,
+ * Server access logs for the artifact bucket that the pipelines module creates (and other buckets of the stack): a log bucket (S3-managed keys,
  * as log delivery requires) and the bucket's `LoggingConfiguration`, set at the CloudFormation level because
  * the module does not expose the bucket's props.
  */
@@ -43,21 +43,47 @@ export class ArtifactAccessLogs extends Construct {
         },
       ],
     });
+    this.logBucket(
+      cfnArtifactBucket,
+      props.artifactBucket.bucketArn,
+      ARTIFACT_LOG_PREFIX,
+      'S3LogDeliveryFromArtifactBucket',
+    );
+  }
+
+  /**
+   * Sends the server access logs of another bucket of the pipeline stack here, under its own prefix: one log
+   * bucket per stack, each source admitted by its ARN.
+   */
+  addSourceBucket(source: s3.Bucket, prefix: string, sid: string): void {
+    const cfnSource = source.node.defaultChild;
+    if (!(cfnSource instanceof s3.CfnBucket)) {
+      throw new Error(`${this.node.path}: ${source.node.path} has no CfnBucket to configure logging on`);
+    }
+    if (!/^[a-z0-9-]+\/$/.test(prefix) || prefix === ARTIFACT_LOG_PREFIX) {
+      throw new Error(
+        `${this.node.path}: log prefix "${prefix}" must be lowercase words and dashes ending in "/", and not "${ARTIFACT_LOG_PREFIX}"`,
+      );
+    }
+    this.logBucket(cfnSource, source.bucketArn, prefix, sid);
+  }
+
+  private logBucket(cfnSource: s3.CfnBucket, sourceArn: string, prefix: string, sid: string): void {
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'S3LogDeliveryFromArtifactBucket',
+        sid,
         principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${ARTIFACT_LOG_PREFIX}*`)],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
         conditions: {
-          ArnLike: { 'aws:SourceArn': props.artifactBucket.bucketArn },
+          ArnLike: { 'aws:SourceArn': sourceArn },
           StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
         },
       }),
     );
-    cfnArtifactBucket.loggingConfiguration = {
+    cfnSource.loggingConfiguration = {
       destinationBucketName: this.bucket.bucketName,
-      logFilePrefix: ARTIFACT_LOG_PREFIX,
+      logFilePrefix: prefix,
     };
   }
 }

@@ -98,6 +98,14 @@ const KNOWN_WILDCARDS: readonly KnownWildcard[] = [
   },
   {
     kind: 'Resource',
+    pattern: /^<ChangeSetSummaries[A-F0-9]{8}\.Arn>\/[a-z0-9-]+\/\*$/,
+    rest: /^s3:PutObject$/,
+    reason:
+      "Change-set summaries: one object per execution and stage under the pipeline's own prefix of the summary " +
+      'bucket; the execution id in the key is known only at run time. Write only, no read or delete.',
+  },
+  {
+    kind: 'Resource',
     pattern: /^arn:\*:iam::\d{12}:role\/\*$/,
     rest: /^sts:AssumeRole$/,
     reason:
