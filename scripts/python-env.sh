@@ -20,8 +20,8 @@ fi
 stale=()
 while read -r pin; do
   grep -qiE "^${pin//./\\.} " requirements-dev.lock || stale+=("$pin")
-done < <(grep -hE '^[A-Za-z0-9._-]+==[^ ]+' requirements-dev.txt application-repo/glue-jobs/requirements.txt |
-  sed -E 's/[[:space:]]*(#.*)?$//')
+done < <(grep -hE '^[A-Za-z0-9._-]+(\[[^]]*\])?==[^ ]+' requirements-dev.txt application-repo/glue-jobs/requirements.txt |
+  sed -E 's/[[:space:]]*(#.*)?$//; s/\[[^]]*\]//')
 if [ "${#stale[@]}" -gt 0 ]; then
   echo "python-env: requirements-dev.lock does not pin ${stale[*]} as the requirements files do;" \
     "regenerate it with the pip-compile command at the top of scripts/python-env.sh" >&2
