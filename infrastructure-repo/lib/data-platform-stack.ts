@@ -14,6 +14,7 @@ import { DataBuckets } from './data-buckets';
 import { DataKey } from './data-key';
 import { GlueCatalog } from './glue-catalog';
 import { GlueRunFailureRule } from './glue-run-failure-rule';
+import { ExportCheckRole } from './roles/export-check-role';
 import { GlueJobRole } from './roles/glue-job-role';
 import { SmokeTestRole } from './roles/smoke-test-role';
 import { TriggerFunctionRole, triggerLogGroupName } from './roles/trigger-function-role';
@@ -37,7 +38,9 @@ export class DataPlatformStack extends Stack {
   readonly catalog: GlueCatalog;
   readonly glueJobRole: GlueJobRole;
   readonly triggerRole: TriggerFunctionRole;
-  readonly smokeTestRole: SmokeTestRole;
+  readonly exportCheckRole: ExportCheckRole;
+  /** Only in stages with `smokeTest: true`. */
+  readonly smokeTestRole?: SmokeTestRole;
   readonly alarmTopic: AlarmTopic;
   readonly trigger: UploadTrigger;
 
@@ -62,11 +65,11 @@ export class DataPlatformStack extends Stack {
     this.catalog = new GlueCatalog(this, 'Catalog', { ctx, key, retainData });
     this.glueJobRole = new GlueJobRole(this, 'GlueJobRole', { ctx, key });
     this.triggerRole = new TriggerFunctionRole(this, 'TriggerRole', { ctx, key });
-    this.smokeTestRole = new SmokeTestRole(this, 'SmokeTestRole', {
-      ctx,
-      key,
-      pipelineAccount: props.config.pipeline.account,
-    });
+    const pipelineAccount = props.config.pipeline.account;
+    this.exportCheckRole = new ExportCheckRole(this, 'ExportCheckRole', { ctx, pipelineAccount });
+    if (props.stage.smokeTest) {
+      this.smokeTestRole = new SmokeTestRole(this, 'SmokeTestRole', { ctx, key, pipelineAccount });
+    }
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { ctx, key, email: props.config.notificationEmail });
     this.trigger = new UploadTrigger(this, 'UploadTrigger', {
       ctx,
@@ -76,7 +79,7 @@ export class DataPlatformStack extends Stack {
       role: this.triggerRole.role.withoutPolicyUpdates(),
       retainData,
     });
-    new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic.topic });
+    new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic });
 
     exportValue(this, ctx, 'InputBucketName', this.buckets.input.bucketName);
     exportValue(this, ctx, 'OutputBucketName', this.buckets.output.bucketName);
