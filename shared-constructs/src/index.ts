@@ -11,3 +11,4 @@ export * from './naming';
 export * from './placeholder-config';
 export * from './regions';
 export * from './pipeline';
+export * from './pipeline-role-names';

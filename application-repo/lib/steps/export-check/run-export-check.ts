@@ -1,4 +1,4 @@
-import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from './aws-cli';
+import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from '../aws-cli';
 import {
   allExportsPresentMessage,
   ExportCheckTarget,
@@ -7,7 +7,7 @@ import {
   missingExportsMessage,
   parseExpectedExports,
 } from './export-check';
-import { requireEnv, STEP_ENV } from './step-env';
+import { requireEnv, STEP_ENV } from '../step-env';
 
 export interface ExportCheckDeps {
   readonly aws: AwsCli;
