@@ -21,7 +21,7 @@ function statementsOf(
   documentProperty: string,
 ): Array<[string, Statement]> {
   return Object.entries(template.findResources(type)).flatMap(([id, resource]) => {
-    const document = ((resource as Json).Properties as Json)[documentProperty] as { Statement: Statement[] };
+    const document = (resource.Properties as Json)[documentProperty] as { Statement: Statement[] };
     return document.Statement.map((s): [string, Statement] => [id, s]);
   });
 }
