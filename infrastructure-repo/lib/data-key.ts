@@ -1,4 +1,4 @@
-import { dataKeyAlias, inputBucketName, NameContext } from '@glue-platform/shared-constructs';
+import { dataKeyAlias, inputBucketName, MANAGED_KEY_TAG, NameContext } from '@glue-platform/shared-constructs';
 import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -86,9 +86,6 @@ export class DataKey extends Construct {
     Tags.of(this.key).add(MANAGED_KEY_TAG, ctx.project);
   }
 }
-
-/** Tag key on every KMS key the stacks create; its value is the project. The stage bootstrap's policy needs it. */
-export const MANAGED_KEY_TAG = 'glue-platform:project';
 
 /** Every CloudWatch alarm of the stage's account and region. */
 export const alarmArnPattern = (ctx: NameContext): string =>

@@ -26,9 +26,11 @@ function setRoleName(role: iam.IRole | undefined, roleName: string, what: string
  */
 export function namePipelineRoles(pipeline: CodePipeline, project: string, app: PlatformApp): void {
   setRoleName(pipeline.pipeline.role, pipelineRoleName(project, app), `the ${app} pipeline's service role`);
-  const fileRole = pipeline.node.tryFindChild('Assets')?.node.tryFindChild('FileRole') as iam.IRole | undefined;
+  const fileRole = pipeline.node.tryFindChild('Assets')?.node.tryFindChild('FileRole') as
+    iam.IRole | undefined;
   // An app without file assets publishes nothing and has no publishing role to name.
-  if (fileRole) setRoleName(fileRole, assetPublishingRoleName(project, app), `the ${app} asset-publishing role`);
+  if (fileRole)
+    setRoleName(fileRole, assetPublishingRoleName(project, app), `the ${app} asset-publishing role`);
 }
 
 /**
