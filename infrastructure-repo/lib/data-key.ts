@@ -1,4 +1,9 @@
-import { dataKeyAlias, inputBucketName, MANAGED_KEY_TAG, NameContext } from '@glue-platform/shared-constructs';
+import {
+  dataKeyAlias,
+  inputBucketName,
+  MANAGED_KEY_TAG,
+  NameContext,
+} from '@glue-platform/shared-constructs';
 import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
