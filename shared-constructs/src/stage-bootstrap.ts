@@ -125,7 +125,6 @@ export function executionPolicyDocument(): Record<string, unknown> {
           's3:GetBucketNotification',
           's3:PutBucketNotification',
           's3:GetBucketAcl',
-          's3:PutBucketAcl',
         ],
         Resource: sub(`arn:\${AWS::Partition}:s3:::${PROJECT}-*`),
       },
@@ -297,15 +296,24 @@ export function executionPolicyDocument(): Record<string, unknown> {
           'sns:GetTopicAttributes',
           'sns:SetTopicAttributes',
           'sns:Subscribe',
-          'sns:Unsubscribe',
-          'sns:GetSubscriptionAttributes',
-          'sns:SetSubscriptionAttributes',
           'sns:ListSubscriptionsByTopic',
           'sns:TagResource',
           'sns:UntagResource',
           'sns:ListTagsForResource',
         ],
         Resource: prefixed('sns', ''),
+      },
+      {
+        // Subscriptions (the alarm e-mail) and listing log groups have no resource-level permissions.
+        Sid: 'ActionsWithoutResources',
+        Effect: 'Allow',
+        Action: [
+          'sns:Unsubscribe',
+          'sns:GetSubscriptionAttributes',
+          'sns:SetSubscriptionAttributes',
+          'logs:DescribeLogGroups',
+        ],
+        Resource: '*',
       },
       {
         Sid: 'PlatformTables',
@@ -331,7 +339,6 @@ export function executionPolicyDocument(): Record<string, unknown> {
         Action: [
           'logs:CreateLogGroup',
           'logs:DeleteLogGroup',
-          'logs:DescribeLogGroups',
           'logs:PutRetentionPolicy',
           'logs:DeleteRetentionPolicy',
           'logs:AssociateKmsKey',
@@ -589,6 +596,7 @@ export function stageBootstrapTemplate(
       PolicyDocument: executionPolicyDocument(),
     },
   };
+  narrowDeployRole(resources.DeploymentActionRole?.Properties);
   const execution = resources.CloudFormationExecutionRole as { Properties: Record<string, unknown> };
   execution.Properties.ManagedPolicyArns = [{ Ref: 'StageExecutionPolicy' }];
   execution.Properties.AssumeRolePolicyDocument = {
@@ -650,5 +658,40 @@ function dropUnusedConditions(template: CfnTemplate): void {
     });
     if (unused.length === 0) return;
     for (const name of unused) delete template.Conditions[name];
+  }
+}
+
+/**
+ * CDK's deploy role may create, change and delete any stack of the account; the pipeline deploys only the
+ * project's (`<project>-<stage>-<app>`), so its stack statements name those.
+ */
+function narrowDeployRole(properties: Record<string, unknown> | undefined): void {
+  const policies = (properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: Record<string, unknown>[] };
+  }[];
+  for (const sid of ['DeployPermissions', 'CliPermissions']) {
+    const document = policies.find((p) =>
+      p.PolicyDocument.Statement.some((s) => s.Sid === sid),
+    )?.PolicyDocument;
+    const statement = document?.Statement.find((s) => s.Sid === sid);
+    if (!document || !statement) {
+      throw new Error(
+        `CDK's deploy role has no statement ${sid}; update shared-constructs/src/stage-bootstrap.ts`,
+      );
+    }
+    const actions = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]) as string[];
+    const others = actions.filter((a) => !a.startsWith('cloudformation:'));
+    statement.Action = actions.filter((a) => a.startsWith('cloudformation:'));
+    statement.Resource = arn('cloudformation', `stack/${PROJECT}-*/*`);
+    if (others.length > 0) {
+      // sts:GetCallerIdentity has no resource.
+      const at = document.Statement.indexOf(statement) + 1;
+      document.Statement.splice(at, 0, {
+        Sid: `${sid}WithoutResources`,
+        Effect: 'Allow',
+        Action: others,
+        Resource: '*',
+      });
+    }
   }
 }
