@@ -15,6 +15,8 @@ import {
   REPOSITORY_ROOT,
   stageBootstrapTemplate,
 } from '@glue-platform/shared-constructs';
+import { format, resolveConfig } from 'prettier';
+
 
 /** Where the generated template is committed. */
 export const STAGE_BOOTSTRAP_TEMPLATE = path.join(
@@ -34,14 +36,17 @@ export function cdkBootstrapTemplate(): CfnTemplate {
   return JSON.parse(json) as CfnTemplate;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const config = loadPlatformConfig({ contextPath: process.argv[2] });
   const template = stageBootstrapTemplate(cdkBootstrapTemplate(), {
     project: config.project,
     pipelineAccount: config.pipeline.account,
   });
-  writeFileSync(STAGE_BOOTSTRAP_TEMPLATE, `${JSON.stringify(template, null, 2)}\n`);
+  // Formatted as the repository's prettier check expects, so a regenerated file needs no second step.
+  const options = await resolveConfig(STAGE_BOOTSTRAP_TEMPLATE);
+  const text = await format(JSON.stringify(template), { ...options, filepath: STAGE_BOOTSTRAP_TEMPLATE });
+  writeFileSync(STAGE_BOOTSTRAP_TEMPLATE, text);
   console.log(`wrote ${path.relative(REPOSITORY_ROOT, STAGE_BOOTSTRAP_TEMPLATE)}`);
 }
 
-main();
+void main();
