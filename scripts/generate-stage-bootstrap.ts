@@ -17,7 +17,6 @@ import {
 } from '@glue-platform/shared-constructs';
 import { format, resolveConfig } from 'prettier';
 
-
 /** Where the generated template is committed. */
 export const STAGE_BOOTSTRAP_TEMPLATE = path.join(
   REPOSITORY_ROOT,
