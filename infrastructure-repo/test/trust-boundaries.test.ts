@@ -1,3 +1,4 @@
+import { MANAGED_KEY_TAG, stagePermissionsBoundaryName } from '@glue-platform/shared-constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import { buildInfrastructure, DEFAULT_CONFIG, THREE_STAGE_CONFIG } from './support/infrastructure-app';
@@ -46,6 +47,28 @@ describe.each(Object.entries(CONFIGS))('the %s config', (_name, input) => {
       expect(unconditioned).toEqual([]);
       // The stage's export-check role at least trusts the pipeline account, so the filter above found something.
       expect(accountTrusts.length).toBeGreaterThan(0);
+    },
+  );
+
+  test.each(stages)(
+    'stage %s: every role carries the permissions boundary of the stage bootstrap',
+    (stage) => {
+      const ctx = built.ctx(stage);
+      const roles = Object.entries(built.template(stage).findResources('AWS::IAM::Role'));
+      expect(roles.length).toBeGreaterThanOrEqual(3);
+      const boundaries = roles.map(([id, r]) => [id, ((r as Json).Properties as Json).PermissionsBoundary]);
+      const expected = `arn:aws:iam::${ctx.account}:policy/${stagePermissionsBoundaryName(ctx.project, ctx.region)}`;
+      expect(boundaries).toEqual(roles.map(([id]) => [id, expected]));
+    },
+  );
+
+  test.each(stages)(
+    'stage %s: the data key carries the project tag the execution policy requires',
+    (stage) => {
+      const keys = Object.values(built.template(stage).findResources('AWS::KMS::Key'));
+      expect(keys.map((k) => ((k as Json).Properties as Json).Tags)).toEqual(
+        keys.map(() => expect.arrayContaining([{ Key: MANAGED_KEY_TAG, Value: built.config.project }])),
+      );
     },
   );
 
