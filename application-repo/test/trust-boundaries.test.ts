@@ -30,9 +30,7 @@ describe.each([
       const ctx = stageContext(config, stage.name);
       const template = templates.get(stage.name);
       if (!template) throw new Error(`no template of ${stage.name}`);
-      const roles = Object.values(template.findResources('AWS::IAM::Role')).map(
-        (r) => (r as Json).Properties as Json,
-      );
+      const roles = Object.values(template.findResources('AWS::IAM::Role')).map((r) => r.Properties as Json);
       const accountTrusts = roles
         .flatMap((r) => (r.AssumeRolePolicyDocument as { Statement: Json[] }).Statement)
         .filter((s) => typeof s.Principal !== 'object' || (s.Principal as Json).AWS !== undefined)

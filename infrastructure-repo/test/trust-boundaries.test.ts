@@ -56,7 +56,7 @@ describe.each(Object.entries(CONFIGS))('the %s config', (_name, input) => {
       const ctx = built.ctx(stage);
       const roles = Object.entries(built.template(stage).findResources('AWS::IAM::Role'));
       expect(roles.length).toBeGreaterThanOrEqual(3);
-      const boundaries = roles.map(([id, r]) => [id, ((r as Json).Properties as Json).PermissionsBoundary]);
+      const boundaries = roles.map(([id, r]) => [id, (r.Properties as Json).PermissionsBoundary]);
       const expected = `arn:aws:iam::${ctx.account}:policy/${stagePermissionsBoundaryName(ctx.project, ctx.region)}`;
       expect(boundaries).toEqual(roles.map(([id]) => [id, expected]));
     },
@@ -66,8 +66,10 @@ describe.each(Object.entries(CONFIGS))('the %s config', (_name, input) => {
     'stage %s: the data key carries the project tag the execution policy requires',
     (stage) => {
       const keys = Object.values(built.template(stage).findResources('AWS::KMS::Key'));
-      expect(keys.map((k) => ((k as Json).Properties as Json).Tags)).toEqual(
-        keys.map(() => expect.arrayContaining([{ Key: MANAGED_KEY_TAG, Value: built.config.project }])),
+      expect(keys.map((k) => (k.Properties as Json).Tags)).toEqual(
+        keys.map((): unknown =>
+          expect.arrayContaining([{ Key: MANAGED_KEY_TAG, Value: built.config.project }]),
+        ),
       );
     },
   );
