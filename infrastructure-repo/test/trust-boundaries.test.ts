@@ -1,4 +1,9 @@
-import { MANAGED_KEY_TAG, stagePermissionsBoundaryName } from '@glue-platform/shared-constructs';
+import {
+  assetPublishingRoleName,
+  MANAGED_KEY_TAG,
+  pipelineRoleName,
+  stagePermissionsBoundaryName,
+} from '@glue-platform/shared-constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 
 import { buildInfrastructure, DEFAULT_CONFIG, THREE_STAGE_CONFIG } from './support/infrastructure-app';
@@ -101,5 +106,18 @@ describe.each(Object.entries(CONFIGS))('the %s config', (_name, input) => {
       const accounts = services.map(([, s]) => s.Condition?.StringEquals?.['aws:SourceAccount']);
       expect(new Set(accounts)).toEqual(new Set([ctx.account]));
     },
+  );
+});
+
+test('the pipeline roles the stage bootstrap trusts by name carry those names', () => {
+  const built = buildInfrastructure(DEFAULT_CONFIG);
+  const names = Object.values(Template.fromStack(built.pipelineStack).findResources('AWS::IAM::Role')).map(
+    (r) => (r.Properties as Json).RoleName,
+  );
+  expect(names).toEqual(
+    expect.arrayContaining([
+      pipelineRoleName('glue-etl', 'infrastructure'),
+      assetPublishingRoleName('glue-etl', 'infrastructure'),
+    ]),
   );
 });
