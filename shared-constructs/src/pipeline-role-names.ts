@@ -26,11 +26,11 @@ function setRoleName(role: iam.IRole | undefined, roleName: string, what: string
  */
 export function namePipelineRoles(pipeline: CodePipeline, project: string, app: PlatformApp): void {
   setRoleName(pipeline.pipeline.role, pipelineRoleName(project, app), `the ${app} pipeline's service role`);
+  // Both apps publish file assets (the trigger bundle, the Glue scripts); a pipeline without CDK's file-asset
+  // role would publish through a role no stage trusts, so its absence fails here rather than at the first deploy.
   const fileRole = pipeline.node.tryFindChild('Assets')?.node.tryFindChild('FileRole') as
     iam.IRole | undefined;
-  // An app without file assets publishes nothing and has no publishing role to name.
-  if (fileRole)
-    setRoleName(fileRole, assetPublishingRoleName(project, app), `the ${app} asset-publishing role`);
+  setRoleName(fileRole, assetPublishingRoleName(project, app), `the ${app} asset-publishing role`);
 }
 
 /**
