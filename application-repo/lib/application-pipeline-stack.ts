@@ -1,11 +1,17 @@
-import { PlatformConfig, PlatformPipelineStack, StageConfig } from '@glue-platform/shared-constructs';
+import {
+  namePipelineRoles,
+  PlatformConfig,
+  PlatformPipelineStack,
+  StageConfig,
+} from '@glue-platform/shared-constructs';
 import { StackProps } from 'aws-cdk-lib';
 import { Step } from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 
 import { ApplicationStage } from './application-stage';
-import { ExportCheckStep } from './export-check-step';
-import { SmokeTestStep } from './smoke-test-step';
+import { ExportCheckStep } from './steps/export-check/export-check-step';
+import { SmokeTestStep } from './steps/smoke-test/smoke-test-step';
+import { StageRoleStep } from './steps/stage-role';
 
 export interface ApplicationPipelineStackProps extends StackProps {
   /** The validated platform config. */
@@ -30,16 +36,25 @@ export interface ApplicationPipelineStackProps extends StackProps {
 export class ApplicationPipelineStack extends PlatformPipelineStack {
   constructor(scope: Construct, id: string, props: ApplicationPipelineStackProps) {
     const { config, jobsDirectory } = props;
+    const stageRoleSteps: StageRoleStep[] = [];
+    const track = <T extends StageRoleStep>(step: T): T => {
+      stageRoleSteps.push(step);
+      return step;
+    };
     super(scope, id, {
       ...props,
       app: 'application',
       createStage: (stageScope: Construct, stageId: string, stage: StageConfig) =>
         new ApplicationStage(stageScope, stageId, { config, stage, jobsDirectory }),
       preSteps: (stage: StageConfig): Step[] => [
-        new ExportCheckStep('CheckInfrastructureExports', { config, stage }),
+        track(new ExportCheckStep('CheckInfrastructureExports', { config, stage })),
       ],
       postSteps: (stage: StageConfig): Step[] =>
-        stage.smokeTest ? [new SmokeTestStep('SmokeTest', { config, stage })] : [],
+        stage.smokeTest ? [track(new SmokeTestStep('SmokeTest', { config, stage }))] : [],
     });
+    // The stage accounts trust these roles by name: the bootstrap the pipeline and asset roles, the stage roles
+    // each step's role (docs/bootstrap.md).
+    namePipelineRoles(this.pipeline, config.project, 'application');
+    for (const step of stageRoleSteps) step.applyRoleName(this.pipeline);
   }
 }

@@ -1,4 +1,10 @@
-import { PlatformConfig, stageContext, StageConfig, stageStackName } from '@glue-platform/shared-constructs';
+import {
+  PlatformConfig,
+  stageContext,
+  StageConfig,
+  stagePermissionsBoundary,
+  stageStackName,
+} from '@glue-platform/shared-constructs';
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
@@ -37,7 +43,12 @@ export class ApplicationStage extends Stage {
   readonly stack: ApplicationStack;
 
   constructor(scope: Construct, id: string, props: ApplicationStageProps) {
-    super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
+    super(scope, id, {
+      ...props,
+      env: { account: props.stage.account, region: props.stage.region },
+      // Every role of the stage carries the boundary its bootstrap ships (docs/bootstrap.md).
+      permissionsBoundary: stagePermissionsBoundary(props.config.project, props.stage.region),
+    });
     const context = stageContext(props.config, props.stage.name);
     const jobsDirectory = props.jobsDirectory ?? GLUE_JOBS_DIRECTORY;
     this.stack = new ApplicationStack(this, 'GlueJobs', {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 
 import {
   createPlatformApp,
+  exportCheckRoleName,
   loadPlatformConfig,
   REPOSITORY_ROOT,
   stageContext,
@@ -11,7 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 
 import { ApplicationPipelineStack } from '../lib/application-pipeline-stack';
 import { ApplicationStage } from '../lib/application-stage';
-import { stageSmokeTestRoleArn } from '../lib/stage-role';
+import { stageRoleArn } from '../lib/steps/stage-role';
 
 import { configWithStages, defaultConfig, importedNames, makeJobsDirectory, tempDirectory } from './helpers';
 
@@ -118,14 +119,20 @@ test.each(['dev', 'prod'])(
   },
 );
 
-test.each(['dev', 'prod'])('the %s export check may assume only the smoke-test role of its stage', (name) => {
-  const action = stageNamed(synthesized.stages, name).Actions.find(
-    (a) => a.Name === 'CheckInfrastructureExports',
-  );
-  expect(assumableRoles(synthesized.resources, action)).toEqual([
-    stageSmokeTestRoleArn(stageContext(synthesized.config, name)),
-  ]);
-});
+test.each(['dev', 'prod'])(
+  'the %s export check may assume only the export-check role of its stage',
+  (name) => {
+    const action = stageNamed(synthesized.stages, name).Actions.find(
+      (a) => a.Name === 'CheckInfrastructureExports',
+    );
+    expect(assumableRoles(synthesized.resources, action)).toEqual([
+      stageRoleArn(
+        stageContext(synthesized.config, name),
+        exportCheckRoleName(stageContext(synthesized.config, name)),
+      ),
+    ]);
+  },
+);
 
 test('the smoke test may assume only the dev smoke-test role', () => {
   const action = stageNamed(synthesized.stages, 'dev').Actions.find((a) => a.Name === 'SmokeTest');

@@ -3,19 +3,25 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import {
+  createPlatformApp,
   datasetTableName,
   manifestKey,
+  parsePlatformConfig,
+  pipelineStepRoleName,
+  PlatformConfig,
   SMOKE_TEST_DATASET,
   stageContext,
 } from '@glue-platform/shared-constructs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { CodeBuildStep } from 'aws-cdk-lib/pipelines';
 
+import { ApplicationPipelineStack } from '../lib/application-pipeline-stack';
 import { applicationImportNames } from '../lib/contract-imports';
-import { ExportCheckStep } from '../lib/export-check-step';
-import { SmokeTestStep } from '../lib/smoke-test-step';
+import { ExportCheckStep } from '../lib/steps/export-check/export-check-step';
+import { SmokeTestStep } from '../lib/steps/smoke-test/smoke-test-step';
 
-import { defaultConfig, required, tempDirectory } from './helpers';
-import { smokeRunReport } from './scripts/smoke-run-report';
+import { defaultConfig, makeJobsDirectory, required, tempDirectory } from './helpers';
+import { smokeRunReport } from './steps/smoke-run-report';
 
 const config = defaultConfig();
 const dev = required(new Map(config.stages.map((s) => [s.name, s])), 'dev');
@@ -76,7 +82,7 @@ test('the export check step passes the stage its contract imports and the stack 
     STAGE_NAME: 'dev',
     STAGE_ACCOUNT: '222222222222',
     STAGE_REGION: 'eu-west-1',
-    STAGE_ROLE_ARN: 'arn:aws:iam::222222222222:role/glue-etl-dev-smoke-test',
+    STAGE_ROLE_ARN: 'arn:aws:iam::222222222222:role/glue-etl-dev-export-check',
     EXPECTED_EXPORTS: applicationImportNames(ctx).join(','),
     INFRASTRUCTURE_STACK: 'glue-etl-dev-infrastructure',
   });
@@ -191,3 +197,74 @@ test('the bundled smoke test fails the step when the run fails', () => {
     reason: true,
   });
 });
+
+test('a smoke test step for a stage without smoke tests is refused, naming the stage and the flag', () => {
+  const prod = required(new Map(config.stages.map((s) => [s.name, s])), 'prod');
+  expect(() => new SmokeTestStep('Smoke', { config, stage: prod })).toThrow(
+    /stage prod has smokeTest: false, so it has no smoke-test role to assume/,
+  );
+});
+
+describe('the CodeBuild roles of the steps in the synthesized pipeline', () => {
+  const threeStages = parsePlatformConfig(
+    JSON.parse(
+      readFileSync(
+        path.join(__dirname, '..', '..', 'scripts', 'fixtures', 'three-stages.config.json'),
+        'utf8',
+      ),
+    ),
+  );
+  const synthesize = (input: PlatformConfig) => {
+    const app = createPlatformApp({ outdir: tempDirectory('steps-pipeline-') });
+    const stack = new ApplicationPipelineStack(app, 'Pipeline', {
+      config: input,
+      jobsDirectory: makeJobsDirectory(['file_processor', 'table_maintenance']),
+    });
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    const [pipeline] = Object.values(resources).filter((r) => r.Type === 'AWS::CodePipeline::Pipeline');
+    const stages = (pipeline?.Properties as { Stages: PipelineStageJson[] }).Stages;
+    /** The RoleName of the role of the CodeBuild project behind `action` of pipeline stage `stage`. */
+    const roleNameOf = (stage: string, action: string): unknown => {
+      const found = stages.find((s) => s.Name === stage)?.Actions.find((a) => a.Name === action);
+      const project = resources[found?.Configuration?.ProjectName?.Ref ?? ''];
+      const roleRef = (project?.Properties.ServiceRole as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '';
+      return resources[roleRef]?.Properties.RoleName;
+    };
+    const actionsOf = (stage: string) =>
+      stages.find((s) => s.Name === stage)?.Actions.map((a) => a.Name) ?? [];
+    const roleNames = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Role')
+      .map((r) => r.Properties.RoleName);
+    return { roleNameOf, actionsOf, roleNames };
+  };
+
+  test.each([
+    ['default', config],
+    ['three-stage', threeStages],
+  ])('on the %s config each step role has its fixed name, the name the stage role trusts', (_n, input) => {
+    const { roleNameOf, actionsOf, roleNames } = synthesize(input);
+    for (const stage of input.stages) {
+      expect(roleNameOf(stage.name, 'CheckInfrastructureExports')).toBe(
+        pipelineStepRoleName('glue-etl', 'application', 'export-check', stage.name),
+      );
+      if (stage.smokeTest) {
+        expect(roleNameOf(stage.name, 'SmokeTest')).toBe(
+          pipelineStepRoleName('glue-etl', 'application', 'smoke-test', stage.name),
+        );
+      } else {
+        expect(actionsOf(stage.name)).not.toContain('SmokeTest');
+      }
+    }
+    expect(roleNames).toEqual(
+      expect.arrayContaining(['glue-etl-application-pipeline-role', 'glue-etl-application-asset-publishing']),
+    );
+  });
+});
+
+interface PipelineStageJson {
+  readonly Name: string;
+  readonly Actions: readonly { Name: string; Configuration?: { ProjectName?: { Ref?: string } } }[];
+}

@@ -1,10 +1,15 @@
-import { dataKeyAlias, NameContext } from '@glue-platform/shared-constructs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  dataKeyAlias,
+  inputBucketName,
+  MANAGED_KEY_TAG,
+  NameContext,
+} from '@glue-platform/shared-constructs';
+import { Aws, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-import { GLUE_LOG_GROUP_PATTERN, logGroupArn } from './private/arns';
+import { GLUE_LOG_GROUP_PATTERN, logGroupArn, s3BucketArn } from './private/arns';
 
 export interface DataKeyProps {
   /** Names of the stage the key belongs to. */
@@ -36,6 +41,7 @@ export class DataKey extends Construct {
     });
 
     const logGroups = [GLUE_LOG_GROUP_PATTERN, ...(props.extraLogGroupNames ?? [])];
+    const thisAccount = { 'aws:SourceAccount': ctx.account };
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsEncryptsGlueAndTriggerLogs',
@@ -52,20 +58,40 @@ export class DataKey extends Construct {
         resources: ['*'],
         conditions: {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': logGroups.map((name) => logGroupArn(ctx, name)) },
+          StringEquals: thisAccount,
         },
       }),
     );
-    // S3 sends to the encrypted queue and CloudWatch alarms publish to the encrypted topic (CDK adds EventBridge's
-    // statement with the rule's target). The queue and topic policies decide which sources may send.
+    // Each service that delivers into an encrypted queue or topic of the stage may use the key only on behalf of
+    // this account's source (confused-deputy protection): S3 for the input bucket's notifications, CloudWatch for
+    // the stage's alarms. The queue and topic policies then decide which sources may send; EventBridge's statement
+    // comes with the alarm topic's rule target (AlarmTopicRuleTarget).
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'ServicesDeliverToEncryptedQueueAndTopic',
-        principals: ['s3.amazonaws.com', 'cloudwatch.amazonaws.com'].map(
-          (service) => new iam.ServicePrincipal(service),
-        ),
+        sid: 'InputBucketNotifiesEncryptedQueue',
+        principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
         actions: ENVELOPE_ACTIONS,
         resources: ['*'],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': s3BucketArn(inputBucketName(ctx)) },
+          StringEquals: thisAccount,
+        },
       }),
     );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ENVELOPE_ACTIONS,
+        resources: ['*'],
+        conditions: { ArnLike: { 'aws:SourceArn': alarmArnPattern(ctx) }, StringEquals: thisAccount },
+      }),
+    );
+    // The execution policy of the stage bootstrap manages only keys carrying this tag (docs/bootstrap.md).
+    Tags.of(this.key).add(MANAGED_KEY_TAG, ctx.project);
   }
 }
+
+/** Every CloudWatch alarm of the stage's account and region. */
+export const alarmArnPattern = (ctx: NameContext): string =>
+  `arn:${Aws.PARTITION}:cloudwatch:${ctx.region}:${ctx.account}:alarm:*`;

@@ -16,6 +16,7 @@ import { FileLedger } from './file-ledger';
 import { FileReconciliation } from './file-reconciliation';
 import { GlueCatalog } from './glue-catalog';
 import { GlueRunFailureRule } from './glue-run-failure-rule';
+import { ExportCheckRole } from './roles/export-check-role';
 import { GlueJobRole } from './roles/glue-job-role';
 import { ReconciliationFunctionRole, reconciliationLogGroupName } from './roles/reconciliation-function-role';
 import { SmokeTestRole } from './roles/smoke-test-role';
@@ -42,7 +43,9 @@ export class DataPlatformStack extends Stack {
   readonly catalog: GlueCatalog;
   readonly glueJobRole: GlueJobRole;
   readonly triggerRole: TriggerFunctionRole;
-  readonly smokeTestRole: SmokeTestRole;
+  readonly exportCheckRole: ExportCheckRole;
+  /** Only in stages with `smokeTest: true`. */
+  readonly smokeTestRole?: SmokeTestRole;
   readonly alarmTopic: AlarmTopic;
   readonly trigger: UploadTrigger;
   readonly fileLedger: FileLedger;
@@ -72,11 +75,11 @@ export class DataPlatformStack extends Stack {
     this.catalog = new GlueCatalog(this, 'Catalog', { ctx, key, retainData });
     this.glueJobRole = new GlueJobRole(this, 'GlueJobRole', { ctx, key });
     this.triggerRole = new TriggerFunctionRole(this, 'TriggerRole', { ctx, key });
-    this.smokeTestRole = new SmokeTestRole(this, 'SmokeTestRole', {
-      ctx,
-      key,
-      pipelineAccount: props.config.pipeline.account,
-    });
+    const pipelineAccount = props.config.pipeline.account;
+    this.exportCheckRole = new ExportCheckRole(this, 'ExportCheckRole', { ctx, pipelineAccount });
+    if (props.stage.smokeTest) {
+      this.smokeTestRole = new SmokeTestRole(this, 'SmokeTestRole', { ctx, key, pipelineAccount });
+    }
     this.fileLedger = new FileLedger(this, 'FileLedger', { ctx, key, retainData });
     this.reconciliationRole = new ReconciliationFunctionRole(this, 'ReconciliationRole', { ctx, key });
     this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', { ctx, key, email: props.config.notificationEmail });
@@ -89,7 +92,7 @@ export class DataPlatformStack extends Stack {
       retainData,
       ledgerRetentionDays: props.config.fileLedger.retentionDays,
     });
-    new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic.topic });
+    new GlueRunFailureRule(this, 'GlueRunFailures', { ctx, topic: this.alarmTopic });
     this.reconciliation = new FileReconciliation(this, 'Reconciliation', {
       ctx,
       key,

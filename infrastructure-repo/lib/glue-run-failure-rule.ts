@@ -1,14 +1,14 @@
-import { glueJobName, NameContext } from '@glue-platform/shared-constructs';
+import { glueJobName, glueRunFailureRuleName, NameContext } from '@glue-platform/shared-constructs';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+
+import { AlarmTopic, AlarmTopicRuleTarget } from './alarm-topic';
 
 export interface GlueRunFailureRuleProps {
   /** Names of the stage: the rule matches the Glue jobs named for this stage only. */
   readonly ctx: NameContext;
   /** Receives one message per failed run. */
-  readonly topic: sns.ITopic;
+  readonly topic: AlarmTopic;
 }
 
 /**
@@ -25,6 +25,7 @@ export class GlueRunFailureRule extends Construct {
     super(scope, id);
     const field = (path: string) => events.EventField.fromPath(path);
     this.rule = new events.Rule(this, 'Resource', {
+      ruleName: glueRunFailureRuleName(props.ctx),
       description: `Glue job runs of ${props.ctx.project} stage ${props.ctx.stage} that did not succeed`,
       eventPattern: {
         source: ['aws.glue'],
@@ -36,12 +37,13 @@ export class GlueRunFailureRule extends Construct {
         },
       },
       targets: [
-        new targets.SnsTopic(props.topic, {
-          message: events.RuleTargetInput.fromText(
+        new AlarmTopicRuleTarget(
+          props.topic,
+          events.RuleTargetInput.fromText(
             `Glue job ${field('$.detail.jobName')} run ${field('$.detail.jobRunId')} ended ` +
               `${field('$.detail.state')}: ${field('$.detail.message')}`,
           ),
-        }),
+        ),
       ],
     });
   }

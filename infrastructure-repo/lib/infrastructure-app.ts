@@ -1,5 +1,6 @@
 import {
   addComplianceChecks,
+  namePipelineRoles,
   pipelineConfigFile,
   PlatformConfig,
   PlatformPipelineStack,
@@ -23,10 +24,13 @@ export interface InfrastructureAppOptions {
 export function buildInfrastructureApp(app: App, options: InfrastructureAppOptions): PlatformPipelineStack {
   const { config } = options;
   addComplianceChecks(app);
-  return new PlatformPipelineStack(app, pipelineStackName(config.project, 'infrastructure'), {
+  const stack = new PlatformPipelineStack(app, pipelineStackName(config.project, 'infrastructure'), {
     config,
     app: 'infrastructure',
     configFile: options.configPath ? pipelineConfigFile(options.configPath) : undefined,
     createStage: (scope, id, stage) => new InfrastructureStage(scope, id, { config, stage }),
   });
+  // The stage accounts' bootstrap trusts these roles by name (docs/bootstrap.md).
+  namePipelineRoles(stack.pipeline, config.project, 'infrastructure');
+  return stack;
 }

@@ -1,4 +1,4 @@
-import { PlatformConfig, StageConfig } from '@glue-platform/shared-constructs';
+import { PlatformConfig, StageConfig, stagePermissionsBoundary } from '@glue-platform/shared-constructs';
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
@@ -16,7 +16,12 @@ export class InfrastructureStage extends Stage {
   readonly dataPlatform: DataPlatformStack;
 
   constructor(scope: Construct, id: string, props: InfrastructureStageProps) {
-    super(scope, id, { ...props, env: { account: props.stage.account, region: props.stage.region } });
+    super(scope, id, {
+      ...props,
+      env: { account: props.stage.account, region: props.stage.region },
+      // Every role of the stage carries the boundary its bootstrap ships (docs/bootstrap.md).
+      permissionsBoundary: stagePermissionsBoundary(props.config.project, props.stage.region),
+    });
     this.dataPlatform = new DataPlatformStack(this, 'DataPlatform', {
       config: props.config,
       stage: props.stage,

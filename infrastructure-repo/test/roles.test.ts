@@ -1,5 +1,6 @@
 import {
   assetsBucketName,
+  exportCheckRoleName,
   GLUE_CATALOG_ACTIONS,
   glueDatabaseName,
   glueJobRoleName,
@@ -19,6 +20,7 @@ import {
   FlatStatement,
   flattenDeep,
   logicalIdOf,
+  THREE_STAGE_CONFIG,
 } from './support/infrastructure-app';
 
 interface RoleJson {
@@ -268,17 +270,23 @@ describe('the reconciliation function role', () => {
 });
 
 describe('the smoke-test role', () => {
-  test('only principals of the pipeline account can assume it', () => {
+  test("only the application pipeline's smoke-test step role of this stage can assume it", () => {
     expect(trustOf(smokeTestRoleName(ctx))).toEqual([
       {
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
         Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn':
+              'arn:<AWS::Partition>:iam::111111111111:role/glue-etl-dev-application-smoke-test',
+          },
+        },
       },
     ]);
   });
 
-  test('its statements are exactly the smoke-test dataset, the reports, the job runs, the exports and the key', () => {
+  test('its statements are exactly the smoke-test dataset, the reports, the job runs and the key', () => {
     expect(statementsOf(smokeTestRoleName(ctx))).toEqual([
       allow('UploadSmokeTestFile', ['s3:PutObject'], [s3(inputBucketName(ctx), '/incoming/smoke_test/*')]),
       allow('ReadRunReports', ['s3:GetObject'], [s3(assetsBucketName(ctx), '/reports/*')]),
@@ -287,10 +295,56 @@ describe('the smoke-test role', () => {
         ['glue:GetJobRuns', 'glue:GetJobRun'],
         [glue('job/glue-etl-dev-file-processor')],
       ),
-      allow('FindContractExports', ['cloudformation:ListExports'], ['*']),
       allow('UseDataKey', ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'], [keyArn()]),
     ]);
   });
+});
+
+describe('the export-check role', () => {
+  test("only the application pipeline's export-check step role of this stage can assume it", () => {
+    expect(trustOf(exportCheckRoleName(ctx))).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn':
+              'arn:<AWS::Partition>:iam::111111111111:role/glue-etl-dev-application-export-check',
+          },
+        },
+      },
+    ]);
+  });
+
+  test('its single permission is listing exports', () => {
+    expect(statementsOf(exportCheckRoleName(ctx))).toEqual([
+      allow('ListExports', ['cloudformation:ListExports'], ['*']),
+    ]);
+    const roleRef = logicalIdOf(stack, stack.exportCheckRole.role);
+    const attached = Object.values(policies).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleRef),
+    );
+    expect(attached).toEqual([]);
+    expect(roleNamed(exportCheckRoleName(ctx)).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+test('a stage without smoke tests has no smoke-test role, and every stage has an export-check role', () => {
+  const built = buildInfrastructure(THREE_STAGE_CONFIG);
+  for (const stage of built.config.stages) {
+    const names = Object.values(built.template(stage.name).findResources('AWS::IAM::Role')).map(
+      (r) => (r as RoleJson).Properties.RoleName,
+    );
+    const stageCtx = built.ctx(stage.name);
+    expect({ stage: stage.name, smokeTestRole: names.includes(smokeTestRoleName(stageCtx)) }).toEqual({
+      stage: stage.name,
+      smokeTestRole: stage.smokeTest,
+    });
+    expect(names).toContain(exportCheckRoleName(stageCtx));
+    expect(built.stack(stage.name).smokeTestRole === undefined).toBe(!stage.smokeTest);
+  }
+  expect(built.config.stages.map((s) => s.smokeTest)).toEqual([true, false, false]);
 });
 
 test('no role or policy of the stack allows an action with a wildcard', () => {

@@ -141,6 +141,56 @@ function crossFieldProblems(raw: unknown): ConfigProblem[] {
       }
     }
   });
+  problems.push(...connectionProblems(record), ...stagePrefixProblems(stages));
+  return problems;
+}
+
+/**
+ * CodeConnections connections are regional and belong to one account: the pipeline can only use one of its own
+ * account and region, so another one fails at the first source action instead of here.
+ */
+function connectionProblems(record: Record<string, unknown>): ConfigProblem[] {
+  const pipeline = platformConfigSchema.shape.pipeline.safeParse(record.pipeline);
+  const source = record.source as Record<string, unknown> | undefined;
+  const arn = platformConfigSchema.shape.source.shape.connectionArn.safeParse(source?.connectionArn);
+  if (!pipeline.success || !arn.success) return [];
+  const [, , , region, account] = arn.data.split(':');
+  if (account === pipeline.data.account && region === pipeline.data.region) return [];
+  return [
+    {
+      path: 'source.connectionArn',
+      value: arn.data,
+      expected:
+        `a connection of the pipeline account ${pipeline.data.account} in its region ${pipeline.data.region} ` +
+        `(this one is in account ${account}, region ${region}); create the connection where the pipelines run`,
+    },
+  ];
+}
+
+/**
+ * Resources of a stage are named `<project>-<stage>-...`, and rules and policies select a stage by that prefix
+ * (the Glue failure rule matches job names starting with it). Stages "dev" and "dev-eu" would share "dev-", so
+ * dev's rule and grants would also reach dev-eu's resources.
+ */
+function stagePrefixProblems(stages: readonly unknown[]): ConfigProblem[] {
+  const names = stages.map((raw) => {
+    const stage = stageSchema.shape.name.safeParse((raw as Record<string, unknown> | null)?.name);
+    return stage.success ? stage.data : undefined;
+  });
+  const problems: ConfigProblem[] = [];
+  names.forEach((name, index) => {
+    if (name === undefined) return;
+    const shorter = names.findIndex((other) => other !== undefined && name.startsWith(`${other}-`));
+    if (shorter < 0) return;
+    problems.push({
+      path: `stages[${index}].name`,
+      value: name,
+      expected:
+        `a name that does not start with another stage's name and a hyphen: the resource prefix "${name}-" ` +
+        `of this stage starts with "${names[shorter]}-" of stages[${shorter}], so that stage's rules and ` +
+        'policies would also match this stage; rename one of them (such as "deveu")',
+    });
+  });
   return problems;
 }
 

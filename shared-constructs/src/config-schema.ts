@@ -33,7 +33,11 @@ const repository = z
 const branch = z
   .string({ error: 'expected a branch name' })
   .min(1, { error: 'expected a non-empty branch name' })
-  .regex(/^[^\s~^:?*[\\]+$/, { error: 'expected a git branch name without spaces or ~^:?*[\\' });
+  .regex(/^[^\s~^:?*[\\]+$/, { error: 'expected a git branch name without spaces or ~^:?*[\\' })
+  // The push trigger compares branch names, so "refs/heads/main" would never match a push to main.
+  .refine((name) => !name.startsWith('refs/'), {
+    error: 'expected a branch name such as "main", not a git ref ("refs/heads/main" is written "main")',
+  });
 
 const appSource = z.strictObject({
   repository,

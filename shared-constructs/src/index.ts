@@ -11,3 +11,6 @@ export * from './naming';
 export * from './placeholder-config';
 export * from './regions';
 export * from './pipeline';
+export * from './pipeline-role-names';
+export * from './stage-permissions-boundary';
+export * from './stage-bootstrap';

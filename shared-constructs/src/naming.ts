@@ -88,3 +88,56 @@ export const DEFAULT_JOB_ID = 'file_processor';
 export const operatorRoleName = (ctx: NameContext): string => `${prefix(ctx)}-operator`;
 /** Assets bucket: where the operator's Athena queries write their results. */
 export const OPERATOR_ATHENA_RESULTS_PREFIX = 'athena-results/';
+/**
+ * Assumed from the pipeline account by the application pipeline's export check before a stage deploys; it can
+ * only list the stage's CloudFormation exports.
+ */
+export const exportCheckRoleName = (ctx: NameContext): string => `${prefix(ctx)}-export-check`;
+
+/**
+ * The CodeBuild role of one pipeline step that acts in a stage account (such as `export-check`, `smoke-test`,
+ * `change-set-summary`). Fixed, so the stage role the step assumes can trust exactly this role by name
+ * (`aws:PrincipalArn`). Lives in the pipeline account; at most 64 characters for a 16-character project, a
+ * 12-character stage and an 18-character step.
+ */
+export const pipelineStepRoleName = (
+  project: string,
+  app: PlatformApp,
+  step: string,
+  stage: string,
+): string => `${project}-${stage}-${app}-${step}`;
+
+/**
+ * The CodePipeline service role of an app's pipeline: it assumes the CDK deploy role of every stage account to
+ * run the CloudFormation actions, so the stage bootstrap trusts it by name.
+ */
+export const pipelineRoleName = (project: string, app: PlatformApp): string =>
+  `${project}-${app}-pipeline-role`;
+
+/** The role of an app's asset-publishing CodeBuild project, trusted by name by every stage's file-publishing role. */
+export const assetPublishingRoleName = (project: string, app: PlatformApp): string =>
+  `${project}-${app}-asset-publishing`;
+
+/**
+ * The permissions boundary every role of the stage stacks carries, created by the stage bootstrap template
+ * (`bootstrap/stage-bootstrap.yaml`) once per account and region. IAM names are account-wide, hence the region.
+ */
+export const stagePermissionsBoundaryName = (project: string, region: string): string =>
+  `${project}-permissions-boundary-${region}`;
+
+/** The application pipeline's steps that act in a stage account, as they appear in `pipelineStepRoleName`. */
+export const PIPELINE_STEPS = {
+  /** Before a stage deploys: the infrastructure exports the application imports exist. */
+  exportCheck: 'export-check',
+  /** After a stage with `smokeTest: true` deploys: a real file goes through the trigger and the job. */
+  smokeTest: 'smoke-test',
+} as const;
+
+/** The EventBridge rule that announces the stage's failed Glue runs on the alarm topic. */
+export const glueRunFailureRuleName = (ctx: NameContext): string => `${prefix(ctx)}-glue-run-failures`;
+
+/**
+ * Every EventBridge rule of the stage starts with this; the data key lets EventBridge encrypt for these rules
+ * only. The config refuses stage names whose prefixes nest, so it matches no other stage's rules.
+ */
+export const stageRuleNamePrefix = (ctx: NameContext): string => `${prefix(ctx)}-`;

@@ -277,6 +277,46 @@ describe('a bad config is rejected with the field, the value and what is expecte
       'fileLedger.reconciliation.minAge',
       /unknown key "minAge".*allowed keys here: minAgeMinutes, schedule/,
     ],
+    [
+      'a connection ARN of another account',
+      withFields({
+        'source.connectionArn': 'arn:aws:codeconnections:eu-west-1:222222222222:connection/abc-123',
+      }),
+      'source.connectionArn',
+      /pipeline account 111111111111 in its region eu-west-1 \(this one is in account 222222222222, region eu-west-1\)/,
+    ],
+    [
+      'a connection ARN of another region',
+      withFields({
+        'source.connectionArn': 'arn:aws:codestar-connections:us-east-1:111111111111:connection/abc-123',
+      }),
+      'source.connectionArn',
+      /this one is in account 111111111111, region us-east-1/,
+    ],
+    [
+      'a branch written as a ref',
+      withFields({ 'source.branch': 'refs/heads/main' }),
+      'source.branch',
+      /"refs\/heads\/main"; expected a branch name such as "main", not a git ref/,
+    ],
+    [
+      "an app's own branch written as a ref",
+      withFields({ 'source.application': { repository: 'example-org/app', branch: 'refs/heads/dev' } }),
+      'source.application.branch',
+      /not a git ref/,
+    ],
+    [
+      "a stage whose resource prefix starts with another stage's",
+      withFields({ 'stages[1].name': 'dev-eu', 'stages[1].account': '222222222222' }),
+      'stages[1].name',
+      /"dev-eu".*prefix "dev-eu-" of this stage starts with "dev-" of stages\[0\]/,
+    ],
+    [
+      'a stage listed before the one whose prefix it extends',
+      withFields({ 'stages[0].name': 'prod-a' }),
+      'stages[0].name',
+      /"prod-a".*starts with "prod-" of stages\[1\]/,
+    ],
   ];
 
   test.each(cases)('%s', (_what, raw, field, message) => {
@@ -298,6 +338,11 @@ test('names that overflow the 63-character S3 limit stop the config with the buc
   expect(error.message).toMatch(
     /stages\[0\]\.name: got "integration"; access-log bucket name "a-very-long-name-integration-access-logs-222222222222-ap-southeast-2" must have 3-63 characters, got 68/,
   );
+});
+
+test('stage names that share letters but not a prefix and a hyphen are accepted', () => {
+  const config = parsePlatformConfig(withFields({ 'stages[0].name': 'dev', 'stages[1].name': 'devtest' }));
+  expect(config.stages.map((s) => s.name)).toEqual(['dev', 'devtest']);
 });
 
 test('every problem is listed at once, not only the first', () => {

@@ -1,11 +1,11 @@
 import {
-  acknowledge,
   acknowledgeWildcardResource,
   assetsBucketName,
   DEFAULT_JOB_ID,
   glueJobName,
   inputBucketName,
   NameContext,
+  PIPELINE_STEPS,
   S3_PREFIXES,
   SMOKE_TEST_DATASET,
   smokeTestRoleName,
@@ -16,12 +16,14 @@ import { Construct } from 'constructs';
 
 import { glueArn, s3ObjectsArn } from '../private/arns';
 
+import { pipelineStepPrincipal } from './pipeline-trust';
+
 export interface SmokeTestRoleProps {
   /** Names of the stage. */
   readonly ctx: NameContext;
   /** The stage's data key. */
   readonly key: kms.IKey;
-  /** The account of the pipelines: the only one whose principals may assume the role. */
+  /** The account of the pipelines; only the smoke-test step's role there may assume this role. */
   readonly pipelineAccount: string;
 }
 
@@ -29,7 +31,7 @@ export interface SmokeTestRoleProps {
  * The role the application pipeline's smoke test assumes from the pipeline account after a stage deploys: it
  * uploads one CSV of the smoke-test dataset, follows the Glue run and reads the run report (which names the
  * snapshot the run committed; the table's files are Iceberg's to lay out, so the role reads none of them).
- * Nothing else of the stage's data is reachable with it.
+ * Nothing else of the stage's data is reachable with it. Created only in stages with `smokeTest: true`.
  */
 export class SmokeTestRole extends Construct {
   readonly role: iam.Role;
@@ -49,11 +51,6 @@ export class SmokeTestRole extends Construct {
         resources: [glueArn(ctx, `job/${glueJobName(ctx, DEFAULT_JOB_ID)}`)],
       }),
       new iam.PolicyStatement({
-        sid: 'FindContractExports',
-        actions: ['cloudformation:ListExports'],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
         sid: 'UseDataKey',
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [key.keyArn],
@@ -62,7 +59,7 @@ export class SmokeTestRole extends Construct {
 
     this.role = new iam.Role(this, 'Resource', {
       roleName: smokeTestRoleName(ctx),
-      assumedBy: new iam.AccountPrincipal(props.pipelineAccount),
+      assumedBy: pipelineStepPrincipal(ctx, props.pipelineAccount, PIPELINE_STEPS.smokeTest),
       description: `Assumed from the pipeline account to smoke-test ${ctx.project} stage ${ctx.stage}`,
       inlinePolicies: { SmokeTest: new iam.PolicyDocument({ statements }) },
     });
@@ -72,11 +69,6 @@ export class SmokeTestRole extends Construct {
     ack(
       reports,
       'The smoke test reads the report of its run; the key carries the run id, unknown in advance.',
-    );
-    acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::*]',
-      'cloudformation:ListExports has no resource-level permissions; it only lists export names and values.',
     );
   }
 }

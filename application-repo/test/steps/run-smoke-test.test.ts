@@ -1,7 +1,7 @@
 import { RunReport } from '@glue-platform/shared-constructs/contracts';
 
-import { AwsCli } from '../../scripts/aws-cli';
-import { runSmokeTest, SmokeTestDeps } from '../../scripts/run-smoke-test';
+import { AwsCli } from '../../lib/steps/aws-cli';
+import { runSmokeTest, SmokeTestDeps } from '../../lib/steps/smoke-test/run-smoke-test';
 
 import { failedCommitReport, SMOKE_SNAPSHOT_ID, smokeRunReport } from './smoke-run-report';
 

@@ -1,4 +1,6 @@
-import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from './aws-cli';
+import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from '../aws-cli';
+import { requireEnv, STEP_ENV } from '../step-env';
+
 import {
   allExportsPresentMessage,
   ExportCheckTarget,
@@ -7,7 +9,6 @@ import {
   missingExportsMessage,
   parseExpectedExports,
 } from './export-check';
-import { requireEnv, STEP_ENV } from './step-env';
 
 export interface ExportCheckDeps {
   readonly aws: AwsCli;

@@ -1,12 +1,12 @@
 /**
- * Environment variables the pipeline steps set (lib/*-step.ts) and the step scripts read. One list, so the
- * two sides cannot disagree on a name.
+ * Environment variables the pipeline steps set (the step constructs under lib/steps/) and the step scripts read.
+ * One list, so the two sides cannot disagree on a name.
  */
 export const STEP_ENV = {
   stageName: 'STAGE_NAME',
   stageAccount: 'STAGE_ACCOUNT',
   stageRegion: 'STAGE_REGION',
-  /** The stage's smoke-test role, assumed from the pipeline account. */
+  /** The stage role the step assumes from the pipeline account (export-check or smoke-test). */
   stageRoleArn: 'STAGE_ROLE_ARN',
   /** Comma-separated export names the application stack of the stage imports. */
   expectedExports: 'EXPECTED_EXPORTS',

@@ -1,4 +1,4 @@
-import { isRecord } from './aws-cli';
+import { isRecord } from '../aws-cli';
 
 /** Where the check ran and what to deploy when it fails. */
 export interface ExportCheckTarget {

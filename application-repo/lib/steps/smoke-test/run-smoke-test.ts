@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { assumeRole, AwsCli, parseCliJson, runAwsCli } from './aws-cli';
+import { assumeRole, AwsCli, parseCliJson, runAwsCli } from '../aws-cli';
+import { DEFAULT_SMOKE_WAIT_SECONDS, requireEnv, secondsFromEnv, STEP_ENV } from '../step-env';
+
 import {
   candidateRuns,
   lookUpReport,
@@ -15,7 +17,6 @@ import {
   smokeTestCsv,
   smokeTestFileStem,
 } from './smoke-test';
-import { DEFAULT_SMOKE_WAIT_SECONDS, requireEnv, secondsFromEnv, STEP_ENV } from './step-env';
 
 const DEFAULT_POLL_SECONDS = 20;
 /** The newest runs are enough: the smoke run started moments ago. */

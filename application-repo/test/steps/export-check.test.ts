@@ -5,7 +5,7 @@ import {
   missingExports,
   missingExportsMessage,
   parseExpectedExports,
-} from '../../scripts/export-check';
+} from '../../lib/steps/export-check/export-check';
 
 const target: ExportCheckTarget = {
   stageName: 'dev',

@@ -1,5 +1,5 @@
-import { AwsCli } from '../../scripts/aws-cli';
-import { runExportCheck } from '../../scripts/run-export-check';
+import { AwsCli } from '../../lib/steps/aws-cli';
+import { runExportCheck } from '../../lib/steps/export-check/run-export-check';
 
 const env: NodeJS.ProcessEnv = {
   PATH: '/usr/bin',

@@ -12,7 +12,7 @@ import {
   runVerdict,
   smokeTestCsv,
   smokeTestFileStem,
-} from '../../scripts/smoke-test';
+} from '../../lib/steps/smoke-test/smoke-test';
 
 import { failedCommitReport, smokeRunReport } from './smoke-run-report';
 
