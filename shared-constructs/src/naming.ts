@@ -133,6 +133,12 @@ export const PIPELINE_STEPS = {
   smokeTest: 'smoke-test',
 } as const;
 
+/**
+ * The step of both pipelines that reads a stage's change sets (as the stage's CDK lookup role) before its approval;
+ * its CodeBuild role is `pipelineStepRoleName(project, app, CHANGE_SET_SUMMARY_STEP, stage)`.
+ */
+export const CHANGE_SET_SUMMARY_STEP = 'change-set-summary';
+
 /** The EventBridge rule that announces the stage's failed Glue runs on the alarm topic. */
 export const glueRunFailureRuleName = (ctx: NameContext): string => `${prefix(ctx)}-glue-run-failures`;
 

@@ -44,7 +44,10 @@ export function namePipelineStepRole(
   roleName: string,
 ): void {
   const stage = pipeline.pipeline.stages.find((s) => s.stageName === stageName);
-  const action = stage?.actions.find((a) => a.actionProperties.actionName === actionName);
+  // With several stacks in a stage, the pipelines module prefixes a stack step's action with its stack's name.
+  const action = stage?.actions.find(
+    ({ actionProperties: { actionName: name } }) => name === actionName || name.endsWith(`.${actionName}`),
+  );
   const project = action?.actionProperties.resource as codebuild.IProject | undefined;
   setRoleName(project?.role, roleName, `the role of step ${actionName} in pipeline stage ${stageName}`);
 }

@@ -1,8 +1,10 @@
 import { GLUE_CATALOG_ACTIONS } from './glue-catalog-access';
 import {
   assetPublishingRoleName,
+  CHANGE_SET_SUMMARY_STEP,
   PlatformApp,
   pipelineRoleName,
+  pipelineStepRoleName,
   stagePermissionsBoundaryName,
 } from './naming';
 
@@ -38,8 +40,13 @@ const APPS: readonly PlatformApp[] = ['infrastructure', 'application'];
 const TRUSTED_ROLE_NAMES: Record<string, (project: string) => string[]> = {
   // CodePipeline's service role runs the CloudFormation actions as the deploy role.
   DeploymentActionRole: (project) => APPS.map((app) => pipelineRoleName(project, app)),
-  // The apps do no context lookups; CDK tooling that reads the stage does it as a pipeline role.
-  LookupRole: (project) => APPS.map((app) => pipelineRoleName(project, app)),
+  // The apps do no context lookups; CDK tooling that reads the stage does it as a pipeline role, and each
+  // pipeline's change-set summary step reads the change sets before an approval (one role per stage: `*`).
+  LookupRole: (project) =>
+    APPS.flatMap((app) => [
+      pipelineRoleName(project, app),
+      pipelineStepRoleName(project, app, CHANGE_SET_SUMMARY_STEP, '*'),
+    ]),
   // cdk-assets in the asset-publishing CodeBuild project uploads as these roles.
   FilePublishingRole: (project) => APPS.map((app) => assetPublishingRoleName(project, app)),
   ImagePublishingRole: (project) => APPS.map((app) => assetPublishingRoleName(project, app)),

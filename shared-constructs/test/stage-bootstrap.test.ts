@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import {
   assetPublishingRoleName,
   CfnTemplate,
+  CHANGE_SET_SUMMARY_STEP,
   LAMBDA_BASIC_EXECUTION,
   loadPlatformConfig,
   MANAGED_KEY_TAG,
   pipelineRoleName,
+  pipelineStepRoleName,
   REPOSITORY_ROOT,
   stageBootstrapTemplate,
   stagePermissionsBoundaryName,
@@ -93,7 +95,13 @@ describe('who may assume the CDK roles of a stage account', () => {
   const pipelines = ['infrastructure', 'application'] as const;
   const cases: Array<[string, string[]]> = [
     ['DeploymentActionRole', pipelines.map((app) => arn(pipelineRoleName('glue-etl', app)))],
-    ['LookupRole', pipelines.map((app) => arn(pipelineRoleName('glue-etl', app)))],
+    [
+      'LookupRole',
+      pipelines.flatMap((app) => [
+        arn(pipelineRoleName('glue-etl', app)),
+        arn(pipelineStepRoleName('glue-etl', app, CHANGE_SET_SUMMARY_STEP, '*')),
+      ]),
+    ],
     ['FilePublishingRole', pipelines.map((app) => arn(assetPublishingRoleName('glue-etl', app)))],
     ['ImagePublishingRole', pipelines.map((app) => arn(assetPublishingRoleName('glue-etl', app)))],
   ];

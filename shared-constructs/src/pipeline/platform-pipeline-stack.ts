@@ -13,7 +13,14 @@ import {
 import { Construct } from 'constructs';
 
 import { PlatformConfig, StageConfig } from '../config-schema';
-import { PlatformApp, pipelineName, pipelineStackName } from '../naming';
+import {
+  CHANGE_SET_SUMMARY_STEP,
+  PlatformApp,
+  pipelineName,
+  pipelineStackName,
+  pipelineStepRoleName,
+} from '../naming';
+import { namePipelineStepRole } from '../pipeline-role-names';
 
 import { ArtifactAccessLogs } from './artifact-access-logs';
 import { PipelineFailureNotification } from './pipeline-failure-notification';
@@ -181,6 +188,11 @@ export class PlatformPipelineStack extends Stack {
     }
 
     this.pipeline.buildPipeline();
+    // The stage bootstrap lets only these named roles read change sets through the lookup role (docs/bootstrap.md).
+    for (const stage of config.stages.filter((s) => s.requireApproval && this.summaryBucket)) {
+      const roleName = pipelineStepRoleName(config.project, app, CHANGE_SET_SUMMARY_STEP, stage.name);
+      namePipelineStepRole(this.pipeline, stage.name, 'SummarizeChangeSets', roleName);
+    }
     addPushTrigger(this.pipeline.pipeline, source.branch, triggerFilePathGroups(app, props.configFile));
     configureExecutions(this.pipeline.pipeline, new Set(config.stages.map((stage) => stage.name)));
     this.artifactAccessLogs = new ArtifactAccessLogs(this, 'ArtifactAccessLogs', {

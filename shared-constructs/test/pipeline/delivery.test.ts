@@ -10,9 +10,11 @@ import { Construct } from 'constructs';
 import {
   CDK_ASSETS_CLI_VERSION,
   CDK_CLI_VERSION,
+  CHANGE_SET_SUMMARY_STEP,
   loadPlatformConfig,
   PlatformConfig,
   PlatformPipelineStack,
+  pipelineStepRoleName,
   REPOSITORY_ROOT,
   StageConfig,
   SUMMARY_ENV,
@@ -98,6 +100,12 @@ function projectOf(resources: Resources, act: ActionJson) {
   const project = ref ? resources[ref] : undefined;
   if (!project) throw new Error(`no CodeBuild project behind ${act.Name}`);
   return project;
+}
+function projectRoleName(resources: Resources, act: ActionJson): unknown {
+  const roleId = (projectOf(resources, act).Properties.ServiceRole as { 'Fn::GetAtt': [string] })[
+    'Fn::GetAtt'
+  ][0];
+  return resources[roleId]?.Properties.RoleName;
 }
 function statementsOfProject(resources: Resources, act: ActionJson) {
   const roleId = (projectOf(resources, act).Properties.ServiceRole as { 'Fn::GetAtt': [string] })[
@@ -193,6 +201,10 @@ describe.each(CONFIGS)('the pipeline on %s', (_name, config) => {
       expect(assumable).toEqual([
         `arn:aws:iam::${stage.account}:role/cdk-hnb659fds-lookup-role-${stage.account}-${stage.region}`,
       ]);
+      // The stage bootstrap's lookup role trusts this name (ArnEquals with the stage as `*`).
+      expect(projectRoleName(built.resources, summary)).toBe(
+        pipelineStepRoleName(config.project, 'infrastructure', CHANGE_SET_SUMMARY_STEP, stage.name),
+      );
       const writes = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
       expect(writes).toHaveLength(1);
       expect(JSON.stringify(writes[0]?.Resource)).toContain('/glue-etl-infrastructure/*');
