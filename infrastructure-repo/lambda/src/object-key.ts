@@ -1,4 +1,4 @@
-import { DATASET_PATTERN, S3_PREFIXES } from './manifest-contract';
+import { DATASET_PATTERN, INCOMING_PREFIX } from '@glue-platform/shared-constructs/contracts';
 
 /**
  * S3 notifications carry keys form-URL-encoded: `+` is a space, `%2B` a plus, other bytes UTF-8 percent
@@ -26,9 +26,9 @@ export type KeyClassification =
  */
 export const classifyObjectKey = (key: string): KeyClassification => {
   if (key.endsWith('/')) return { kind: 'skip', reason: 'folder-marker' };
-  if (!key.startsWith(S3_PREFIXES.incoming)) return { kind: 'skip', reason: 'not-incoming' };
+  if (!key.startsWith(INCOMING_PREFIX)) return { kind: 'skip', reason: 'not-incoming' };
   if (!/\.csv$/i.test(key)) return { kind: 'skip', reason: 'not-csv' };
-  const rest = key.slice(S3_PREFIXES.incoming.length);
+  const rest = key.slice(INCOMING_PREFIX.length);
   const slash = rest.indexOf('/');
   if (slash <= 0) return { kind: 'skip', reason: 'no-dataset-folder' };
   const dataset = rest.slice(0, slash);

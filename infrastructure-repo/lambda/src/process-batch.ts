@@ -1,10 +1,10 @@
+import { manifestKey, manifestSchema, type Manifest } from '@glue-platform/shared-constructs/contracts';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 
 import { putManifest, putRunPointer, runPointerKey, s3Uri, startJobRun } from './aws-calls';
 import { datasetsOf, planChunks, type Chunk, type MessageWork } from './batch-plan';
 import type { TriggerClients } from './clients';
 import { beforeDeadline, DeadlineExceededError, type Deadline, type TimeLimits } from './deadline';
-import { manifestKey, manifestSchema, type Manifest } from './manifest-contract';
 import { deferMessages, RETRY_MAX_SECONDS, retryDelaySeconds } from './retry-backoff';
 import { parseMessageBody } from './s3-notification';
 import { emptyCounts, logger, type MetricCounts, type MetricName } from './telemetry';

@@ -1,6 +1,6 @@
+import type { ManifestObject } from '@glue-platform/shared-constructs/contracts';
 import { z } from 'zod';
 
-import type { ManifestObject } from './manifest-contract';
 import { classifyObjectKey, decodeObjectKey, type SkipReason } from './object-key';
 
 const eventTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp' });

@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+import { manifestSchema, type ManifestObject } from '@glue-platform/shared-constructs/contracts';
 
 import { objectIdentity } from '../src/batch-plan';
-import { manifestSchema, type ManifestObject } from '../src/manifest-contract';
 import { processBatch } from '../src/process-batch';
 
 import { glueMock, s3Mock, sqsMock } from './support/aws-mocks';

@@ -1,9 +1,9 @@
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { manifestSchema, type Manifest } from '@glue-platform/shared-constructs/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 
-import { manifestSchema, type Manifest } from '../../src/manifest-contract';
 
 export const s3Mock = mockClient(S3Client);
 export const glueMock = mockClient(GlueClient);
