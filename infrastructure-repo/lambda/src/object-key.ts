@@ -35,3 +35,10 @@ export const classifyObjectKey = (key: string): KeyClassification => {
   if (!DATASET_PATTERN.test(dataset)) return { kind: 'skip', reason: 'invalid-dataset-name' };
   return { kind: 'dataset-file', dataset };
 };
+
+/** The first folder under `incoming/` when it is a valid dataset name, else null (what a skipped item records). */
+export const datasetFolderOf = (key: string): string | null => {
+  if (!key.startsWith(INCOMING_PREFIX)) return null;
+  const [folder = ''] = key.slice(INCOMING_PREFIX.length).split('/', 1);
+  return key.length > INCOMING_PREFIX.length + folder.length && DATASET_PATTERN.test(folder) ? folder : null;
+};

@@ -203,6 +203,7 @@ const simulate = async (seed: number): Promise<Outcome> => {
   let killedInvocations = 0;
   const deps = testDeps({
     config: {
+      ...testDeps().config,
       assetsBucketName: ASSETS_BUCKET,
       glueJobName: 'job',
       maxObjectsPerManifest: MAX_OBJECTS,
