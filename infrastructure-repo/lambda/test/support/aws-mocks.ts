@@ -34,6 +34,13 @@ export const answerGetJobRuns = (input: { MaxResults?: number; NextToken?: strin
   });
 };
 
+/** Glue's answer to StartJobRun: a new run, remembered for GetJobRuns. */
+export const startRun = (input: { Arguments?: Record<string, string> }) => {
+  const run: JobRun = { Id: `jr_${glueRuns.length + 1}`, Arguments: input.Arguments, StartedOn: new Date() };
+  glueRuns.push(run);
+  return Promise.resolve({ JobRunId: run.Id });
+};
+
 export const wireLedger = (target: FakeLedger): void => {
   ledgerMock
     .on(TransactWriteCommand)
@@ -51,15 +58,7 @@ export const resetAwsMocks = (): void => {
   glueRuns = [];
   wireLedger(ledger);
   s3Mock.on(PutObjectCommand).resolves({});
-  glueMock.on(StartJobRunCommand).callsFake((input: { Arguments?: Record<string, string> }) => {
-    const run: JobRun = {
-      Id: `jr_${glueRuns.length + 1}`,
-      Arguments: input.Arguments,
-      StartedOn: new Date(),
-    };
-    glueRuns.push(run);
-    return Promise.resolve({ JobRunId: run.Id });
-  });
+  glueMock.on(StartJobRunCommand).callsFake(startRun);
   glueMock.on(GetJobRunsCommand).callsFake(answerGetJobRuns);
   sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
 };
