@@ -56,13 +56,11 @@ export interface ClaimCandidate {
 /** Rounds of claim and read-back: an item that keeps changing under us is left to the message's retry. */
 const CLAIM_ROUNDS = 3;
 
-const claimWrite = (candidate: ClaimCandidate, request: ClaimRequest, table: LedgerTable): LedgerWrite => {
+/** What every claim of one request writes besides the object's own attributes; built once per request. */
+const claimAttributes = (request: ClaimRequest, table: LedgerTable) => {
   const now = request.now.toISOString();
-  const { expected } = candidate;
   return {
-    key: ledgerKeyOf(candidate.object),
     set: {
-      ...objectAttributes(candidate.object, request.dataset),
       status: 'claimed',
       reason: null,
       updatedAt: now,
@@ -71,7 +69,20 @@ const claimWrite = (candidate: ClaimCandidate, request: ClaimRequest, table: Led
       ...RUN_RESULT_ATTRIBUTES,
       expiresAt: expiresAt(table, request.now),
     },
-    setIfAbsent: { eventTime: candidate.object.eventTime, receivedAt: now },
+    now,
+  };
+};
+
+const claimWrite = (
+  candidate: ClaimCandidate,
+  request: ClaimRequest,
+  fixed: ReturnType<typeof claimAttributes>,
+): LedgerWrite => {
+  const { expected } = candidate;
+  return {
+    key: ledgerKeyOf(candidate.object),
+    set: { ...objectAttributes(candidate.object, request.dataset), ...fixed.set },
+    setIfAbsent: { eventTime: candidate.object.eventTime, receivedAt: fixed.now },
     increment: 'attempts',
     condition:
       expected?.manifestId != null
@@ -106,8 +117,9 @@ export const claimObjects = async (
   const result: ClaimResult = { claimed: [], done: [], held: [], stale: [], calls: 0 };
   let calls = 0;
   let pending = [...candidates];
+  const fixed = claimAttributes(request, table);
   for (let round = 0; round < CLAIM_ROUNDS && pending.length > 0; round += 1) {
-    const writes = pending.map((candidate) => claimWrite(candidate, request, table));
+    const writes = pending.map((candidate) => claimWrite(candidate, request, fixed));
     const outcome = await writeConditionally(table, writes, abortSignal);
     calls += outcome.calls;
     result.claimed.push(...outcome.written.map((index) => pending[index].object));

@@ -67,37 +67,50 @@ export type Condition =
       readonly updatedAt?: string;
     };
 
-interface Expression {
+interface Shape {
   readonly UpdateExpression: string;
   readonly ConditionExpression: string;
   readonly ExpressionAttributeNames: Record<string, string>;
-  readonly ExpressionAttributeValues: Record<string, Value>;
+  /** The value placeholders, in the order valuesOf lists a write's values. */
+  readonly placeholders: readonly string[];
 }
 
+/** The values of a write, in the order of its shape's placeholders. */
+const valuesOf = (write: LedgerWrite): Value[] => {
+  const values: Value[] = [...Object.values(write.set), ...Object.values(write.setIfAbsent ?? {})];
+  if (write.increment) values.push(0, 1);
+  const { condition } = write;
+  if (condition.kind === 'new-or-status') values.push(condition.status);
+  if (condition.kind === 'held-by') {
+    values.push(condition.status, condition.manifestId);
+    if (condition.updatedAt !== undefined) values.push(condition.updatedAt);
+  }
+  return values;
+};
+
 /** Every attribute through a placeholder: `status`, `key`, `size` and others are DynamoDB reserved words. */
-const toExpression = (write: LedgerWrite): Expression => {
+const shapeOf = (write: LedgerWrite): Shape => {
   const names: Record<string, string> = {};
-  const values: Record<string, Value> = {};
+  const placeholders: string[] = [];
   const name = (attribute: string): string => {
     const placeholder = `#${attribute}`;
     names[placeholder] = attribute;
     return placeholder;
   };
-  let valueCount = 0;
-  const value = (item: Value): string => {
-    const placeholder = `:v${(valueCount += 1)}`;
-    values[placeholder] = item;
+  const value = (): string => {
+    const placeholder = `:v${placeholders.length + 1}`;
+    placeholders.push(placeholder);
     return placeholder;
   };
   const assignments = [
-    ...Object.entries(write.set).map(([attribute, item]) => `${name(attribute)} = ${value(item)}`),
-    ...Object.entries(write.setIfAbsent ?? {}).map(
-      ([attribute, item]) => `${name(attribute)} = if_not_exists(${name(attribute)}, ${value(item)})`,
+    ...Object.keys(write.set).map((attribute) => `${name(attribute)} = ${value()}`),
+    ...Object.keys(write.setIfAbsent ?? {}).map(
+      (attribute) => `${name(attribute)} = if_not_exists(${name(attribute)}, ${value()})`,
     ),
   ];
   if (write.increment) {
     const attribute = name(write.increment);
-    assignments.push(`${attribute} = if_not_exists(${attribute}, ${value(0)}) + ${value(1)}`);
+    assignments.push(`${attribute} = if_not_exists(${attribute}, ${value()}) + ${value()}`);
   }
   const { condition } = write;
   const absent = `attribute_not_exists(${name('objectKey')})`;
@@ -107,20 +120,53 @@ const toExpression = (write: LedgerWrite): Expression => {
       conditionExpression = absent;
       break;
     case 'new-or-status':
-      conditionExpression = `${absent} OR ${name('status')} = ${value(condition.status)}`;
+      conditionExpression = `${absent} OR ${name('status')} = ${value()}`;
       break;
     case 'held-by':
       conditionExpression =
-        `${name('status')} = ${value(condition.status)} AND ${name('manifestId')} = ${value(condition.manifestId)}` +
-        (condition.updatedAt === undefined
-          ? ''
-          : ` AND ${name('updatedAt')} = ${value(condition.updatedAt)}`);
+        `${name('status')} = ${value()} AND ${name('manifestId')} = ${value()}` +
+        (condition.updatedAt === undefined ? '' : ` AND ${name('updatedAt')} = ${value()}`);
       break;
   }
   return {
     UpdateExpression: `SET ${assignments.join(', ')}`,
     ConditionExpression: conditionExpression,
     ExpressionAttributeNames: names,
+    placeholders,
+  };
+};
+
+/**
+ * The writes of one step share their attributes and condition, so the expression is built once per shape and
+ * only the values are filled in per item (building it per item cost more than the rest of the batch together).
+ */
+const shapes = new Map<string, Shape>();
+
+const signatureOf = (write: LedgerWrite): string =>
+  [
+    Object.keys(write.set).join(','),
+    Object.keys(write.setIfAbsent ?? {}).join(','),
+    write.increment ?? '',
+    write.condition.kind,
+    write.condition.kind === 'held-by' && write.condition.updatedAt !== undefined ? 'cas' : '',
+  ].join('|');
+
+const toExpression = (write: LedgerWrite) => {
+  const signature = signatureOf(write);
+  let shape = shapes.get(signature);
+  if (!shape) {
+    shape = shapeOf(write);
+    shapes.set(signature, shape);
+  }
+  const values: Record<string, Value> = {};
+  const list = valuesOf(write);
+  shape.placeholders.forEach((placeholder, index) => {
+    values[placeholder] = list[index];
+  });
+  return {
+    UpdateExpression: shape.UpdateExpression,
+    ConditionExpression: shape.ConditionExpression,
+    ExpressionAttributeNames: shape.ExpressionAttributeNames,
     ExpressionAttributeValues: values,
   };
 };
