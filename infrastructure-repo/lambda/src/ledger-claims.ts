@@ -1,4 +1,8 @@
-import { isTerminalStatus, type ManifestObject } from '@glue-platform/shared-constructs/contracts';
+import {
+  isTerminalStatus,
+  LEDGER_ITEM_VERSION,
+  type ManifestObject,
+} from '@glue-platform/shared-constructs/contracts';
 
 import {
   expiresAt,
@@ -56,33 +60,43 @@ export interface ClaimCandidate {
 /** Rounds of claim and read-back: an item that keeps changing under us is left to the message's retry. */
 const CLAIM_ROUNDS = 3;
 
-/** What every claim of one request writes besides the object's own attributes; built once per request. */
-const claimAttributes = (request: ClaimRequest, table: LedgerTable) => {
-  const now = request.now.toISOString();
-  return {
-    set: {
-      status: 'claimed',
-      reason: null,
-      updatedAt: now,
-      manifestId: request.manifestId,
-      jobName: request.jobName,
-      ...RUN_RESULT_ATTRIBUTES,
-      expiresAt: expiresAt(table, request.now),
-    },
-    now,
-  };
-};
+/** What every claim of one request writes besides the object's own attributes; computed once per request. */
+const claimConstants = (request: ClaimRequest, table: LedgerTable) => ({
+  now: request.now.toISOString(),
+  expiresAt: expiresAt(table, request.now),
+});
 
+/** One object literal of a fixed shape per claim: spreading two objects per item cost more than the claim call. */
 const claimWrite = (
   candidate: ClaimCandidate,
   request: ClaimRequest,
-  fixed: ReturnType<typeof claimAttributes>,
+  constants: ReturnType<typeof claimConstants>,
 ): LedgerWrite => {
-  const { expected } = candidate;
+  const { object, expected } = candidate;
   return {
-    key: ledgerKeyOf(candidate.object),
-    set: { ...objectAttributes(candidate.object, request.dataset), ...fixed.set },
-    setIfAbsent: { eventTime: candidate.object.eventTime, receivedAt: fixed.now },
+    key: ledgerKeyOf(object),
+    set: {
+      itemVersion: LEDGER_ITEM_VERSION,
+      bucket: object.bucket,
+      key: object.key,
+      versionId: object.versionId,
+      eTag: object.eTag,
+      size: object.size,
+      dataset: request.dataset,
+      status: 'claimed',
+      reason: null,
+      updatedAt: constants.now,
+      manifestId: request.manifestId,
+      jobName: request.jobName,
+      jobRunId: null,
+      rowsRead: null,
+      rowsWritten: null,
+      rowsQuarantined: null,
+      snapshotId: null,
+      reportUri: null,
+      expiresAt: constants.expiresAt,
+    },
+    setIfAbsent: { eventTime: object.eventTime, receivedAt: constants.now },
     increment: 'attempts',
     condition:
       expected?.manifestId != null
@@ -117,9 +131,9 @@ export const claimObjects = async (
   const result: ClaimResult = { claimed: [], done: [], held: [], stale: [], calls: 0 };
   let calls = 0;
   let pending = [...candidates];
-  const fixed = claimAttributes(request, table);
+  const constants = claimConstants(request, table);
   for (let round = 0; round < CLAIM_ROUNDS && pending.length > 0; round += 1) {
-    const writes = pending.map((candidate) => claimWrite(candidate, request, fixed));
+    const writes = pending.map((candidate) => claimWrite(candidate, request, constants));
     const outcome = await writeConditionally(table, writes, abortSignal);
     calls += outcome.calls;
     result.claimed.push(...outcome.written.map((index) => pending[index].object));
