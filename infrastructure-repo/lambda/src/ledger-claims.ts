@@ -200,16 +200,18 @@ export const markStarted = (
   jobRunId: string,
   now: Date,
   abortSignal?: AbortSignal,
-) =>
-  writeConditionally(
+) => {
+  const updatedAt = now.toISOString();
+  return writeConditionally(
     table,
     objects.map((object) => ({
       key: ledgerKeyOf(object),
-      set: { status: 'started', jobRunId, updatedAt: now.toISOString() },
+      set: { status: 'started', jobRunId, updatedAt },
       condition: { kind: 'held-by', status: 'claimed', manifestId },
     })),
     abortSignal,
   );
+};
 
 /** First sight of objects that did not reach a claim: an item in `received`, never over an existing one. */
 export const recordReceived = (
