@@ -41,3 +41,14 @@ test('manifests are keyed by table and UTC day', () => {
     'manifests/sales_eu/2026-11-23/abc.json',
   );
 });
+
+test('the contracts entry point, which runtime code imports, holds the same manifest contract', async () => {
+  const contracts = await import('../src/contracts');
+  const raw = JSON.parse(readFileSync(fixturePath, 'utf8')) as unknown;
+
+  expect(contracts.manifestSchema).toBe(manifestSchema);
+  expect(contracts.manifestSchema.safeParse({ ...(raw as object), version: 2 }).success).toBe(false);
+  expect(contracts.manifestKey('orders', '2026-11-23T23:59:59.999Z', 'm')).toBe(
+    'manifests/orders/2026-11-23/m.json',
+  );
+});

@@ -1,9 +1,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { BatchGetCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { LEDGER_DATASET_INDEX } from '@glue-platform/shared-constructs/contracts';
 
 type Item = Record<string, unknown>;
 type Values = Record<string, unknown>;
 type Names = Record<string, string>;
+
+/** The keys of the `by-dataset` index (LEDGER_DATASET_INDEX): strings when present. */
+const INDEX_KEYS = [LEDGER_DATASET_INDEX.partition, LEDGER_DATASET_INDEX.sort];
 
 const itemKey = (key: Item): string => JSON.stringify([key.objectKey, key.version]);
 
@@ -95,12 +99,22 @@ export class FakeLedger {
         }),
       );
     }
-    updates.forEach((update, index) => {
+    const next = updates.map((update, index) => {
       const current = this.items.get(keys[index]) ?? { ...(update.Key as Item) };
       const names = update.ExpressionAttributeNames ?? {};
       const values = (update.ExpressionAttributeValues ?? {}) as Values;
-      this.items.set(keys[index], applyUpdate(update.UpdateExpression ?? '', current, names, values));
+      return applyUpdate(update.UpdateExpression ?? '', current, names, values);
     });
+    // DynamoDB refuses an index key of the wrong type: the by-dataset index keys are strings, never NULL.
+    const badIndexKey = next.find((item) =>
+      INDEX_KEYS.some((attribute) => attribute in item && typeof item[attribute] !== 'string'),
+    );
+    if (badIndexKey) {
+      return Promise.reject(
+        new Error(`ValidationException: Type mismatch for Index Key in ${JSON.stringify(badIndexKey)}`),
+      );
+    }
+    next.forEach((item, index) => this.items.set(keys[index], item));
     const lost = this.afterCommit();
     if (lost === 'hang') return new Promise(() => undefined);
     if (lost) return Promise.reject(lost);
