@@ -63,6 +63,23 @@ const wholeNumber = (env: NodeJS.ProcessEnv, name: string, what: string, problem
   return value;
 };
 
+/**
+ * FILE_METRICS_NAMESPACE, or, when it is unset, the sibling of the trigger's own namespace: the stack names that
+ * `<project>/<stage>/trigger`, and the file metrics live in `<project>/<stage>/files` (fileMetricsNamespace).
+ */
+const fileMetricsNamespaceOf = (env: NodeJS.ProcessEnv, problems: string[]): string => {
+  const explicit = env.FILE_METRICS_NAMESPACE?.trim();
+  if (explicit) return explicit;
+  const sibling = /^(.+)\/trigger$/.exec(env.POWERTOOLS_METRICS_NAMESPACE?.trim() ?? '');
+  if (sibling) return `${sibling[1]}/files`;
+  problems.push(
+    'environment variable FILE_METRICS_NAMESPACE is missing or empty; expected the CloudWatch namespace of the ' +
+      'per-dataset file metrics (<project>/<stage>/files), which can be left unset only when ' +
+      'POWERTOOLS_METRICS_NAMESPACE is <project>/<stage>/trigger',
+  );
+  return '';
+};
+
 /** Throws one error naming every variable that is missing or malformed and what it should hold. */
 export const readTriggerConfig = (env: NodeJS.ProcessEnv): TriggerConfig => {
   const problems: string[] = [];
@@ -104,12 +121,7 @@ export const readTriggerConfig = (env: NodeJS.ProcessEnv): TriggerConfig => {
     'the days a ledger item is kept',
     problems,
   );
-  const fileMetricsNamespace = required(
-    env,
-    'FILE_METRICS_NAMESPACE',
-    'the CloudWatch namespace of the per-dataset file metrics (<project>/<stage>/files)',
-    problems,
-  );
+  const fileMetricsNamespace = fileMetricsNamespaceOf(env, problems);
   if (problems.length > 0) {
     throw new Error(`Trigger configuration: ${problems.join('; ')}.`);
   }

@@ -100,4 +100,14 @@ describe('readTriggerConfig', () => {
       );
     },
   );
+
+  test('without FILE_METRICS_NAMESPACE the file metrics go beside the trigger namespace <project>/<stage>/trigger', () => {
+    const env = {
+      ...complete,
+      FILE_METRICS_NAMESPACE: undefined,
+      POWERTOOLS_METRICS_NAMESPACE: 'glue-etl/dev/trigger',
+    };
+
+    expect(readTriggerConfig(env).fileMetricsNamespace).toBe('glue-etl/dev/files');
+  });
 });
