@@ -3,7 +3,7 @@ import type { Manifest, ManifestObject } from '@glue-platform/shared-constructs/
 import type { BatchBook, Failure } from './batch-book';
 import type { Chunk } from './batch-plan';
 import { claimStep } from './claim-step';
-import { beforeDeadline, DeadlineExceededError, type Deadline } from './deadline';
+import { beforeDeadline, type Deadline } from './deadline';
 import { errorMessage, errorName } from './errors';
 import type { LedgerTable } from './ledger';
 import { CLAIM_LEASE_SECONDS, markStarted, releaseClaims } from './ledger-claims';
@@ -173,16 +173,16 @@ export const runChunk = async (
       book.failClaimed(chunk, claimed, failure, plan.key);
       return JOB_LEVEL_ERRORS.has(name) ? { jobLevelError: name } : {};
     }
-    // The run may exist: the claims stay until their lease ends, and the retry looks the run up first.
+    // The run may exist: the claims stay until their lease ends, and the retry looks the run up first. A start
+    // in doubt is never a job-level answer (those are refusals), so later chunks are still tried.
     counts.GlueStartsInDoubt += 1;
-    const timedOut = outcome.error instanceof DeadlineExceededError;
     book.failClaimed(
       chunk,
       claimed,
       { reason, retryable: true, minDelaySeconds: CLAIM_LEASE_SECONDS },
       plan.key,
     );
-    return timedOut || !JOB_LEVEL_ERRORS.has(name) ? {} : { jobLevelError: name };
+    return {};
   }
   const { jobRunId } = outcome;
   if (outcome.foundByLookup) {

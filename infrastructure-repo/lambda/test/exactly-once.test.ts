@@ -296,4 +296,26 @@ describe('the ledger records every object read', () => {
     // Claims and started marks: ten transactions of 100 each.
     expect([ledger.transactWriteCalls, ledger.batchGetCalls]).toEqual([20, 0]);
   });
+
+  test('duplicates of earlier uploads spread through a batch cost a resend per transaction they meet and one read', async () => {
+    const uploads = Array.from({ length: 1000 }, (_, index) => ({
+      key: `incoming/sales/upload ${index}.csv`,
+      versionId: `v${index}`,
+    }));
+    await processBatch(oneMessagePerObject(uploads.slice(0, 50), 'early'), testDeps());
+    const before = ledger.calls;
+
+    // 950 new uploads and the 50 earlier ones again, one in each stretch of 20.
+    const mixed = uploads
+      .slice(50)
+      .flatMap((upload, index) => (index % 19 === 0 ? [uploads[index / 19], upload] : [upload]));
+    const result = await processBatch(oneMessagePerObject(mixed, 'late'), testDeps());
+
+    expect(result.counts.DuplicateDeliveriesAcknowledged).toBe(50);
+    expect(glueMock).toHaveReceivedCommandTimes(StartJobRunCommand, 2);
+    // 10 claim transactions, each met duplicates: 10 reads and 10 resends; 10 started marks.
+    expect([ledger.transactWriteCalls + ledger.batchGetCalls - before, ledger.batchGetCalls]).toEqual([
+      40, 10,
+    ]);
+  });
 });
