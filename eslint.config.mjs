@@ -54,6 +54,13 @@ export default tseslint.config(
                 'aws-cdk-lib, constructs and cdk-nag would add megabytes and a cold-start cost there. ' +
                 'Move what both sides need into shared-constructs/src/contracts.',
             },
+            {
+              // The package index re-exports the CDK helpers, and `src/*` paths bypass the contracts' boundary.
+              regex: '^@glue-platform/shared-constructs(/src(/.*)?)?$',
+              message:
+                'Runtime code imports shared contracts only from @glue-platform/shared-constructs/contracts: ' +
+                'the package index and its src/ modules may pull aws-cdk-lib into the bundle.',
+            },
           ],
         },
       ],

@@ -9,6 +9,7 @@
 #  - the handler's module load time as a ratio to loading an empty module (fresh node processes, median);
 #  - throughput in records per second in-process with mocked AWS clients, as a ratio to only JSON-parsing the
 #    same message bodies;
+#  - how many DynamoDB calls the file ledger costs per 1,000 uploads;
 #  - how many Glue runs the 2,500-upload burst across 3 datasets starts, with small files (the object cap, 1000,
 #    is not reached: one run per dataset) and with 100 MiB files (the byte cap, 20 GiB, splits each dataset).
 # Usage: bash bench/trigger/run.sh [repetitions]   (default 15)
@@ -42,6 +43,8 @@ export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 export ASSETS_BUCKET_NAME=glue-platform-dev-assets-222222222222-eu-west-1
 export GLUE_JOB_NAME=glue-platform-dev-file-processor
 export POWERTOOLS_SERVICE_NAME=glue-trigger POWERTOOLS_METRICS_NAMESPACE=GluePlatform/Trigger
+export LEDGER_TABLE_NAME=glue-platform-dev-file-ledger LEDGER_RETENTION_DAYS=400
+export FILE_METRICS_NAMESPACE=glue-platform/dev/files
 printf '' > "$out/empty.js"
 
 # One fresh process per sample; only the require is timed, so node's own start-up is out of the figure.
@@ -72,7 +75,7 @@ for name in default latest-runtime stack-settings; do
   printf '  %-26s %8.3f ms   %sx the empty module\n' "$name" "$ms" "$(echo "scale=0; $ms / $empty_ms" | bc)"
 done
 
-echo "throughput (in-process, mocked S3/Glue/SQS, Powertools logging at INFO to /dev/null)"
+echo "throughput (in-process, mocked S3/Glue/SQS/DynamoDB, Powertools logging at INFO to /dev/null)"
 BUNDLE="$out/default/index.js" RESULT_FILE="$out/throughput.txt" npx --no-install tsx bench/trigger/throughput.ts \
   >/dev/null 2>"$out/throughput.stderr" || { cat "$out/throughput.stderr" >&2; exit 1; }
 cat "$out/throughput.txt"

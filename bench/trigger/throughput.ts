@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -29,9 +30,13 @@ const context = {
 const s3 = mockClient(S3Client);
 const glue = mockClient(GlueClient);
 const sqs = mockClient(SQSClient);
+// The ledger answers every conditional write with success, as DynamoDB does for objects seen for the first time.
+const ledger = mockClient(DynamoDBDocumentClient);
 s3.on(PutObjectCommand).resolves({});
 glue.on(StartJobRunCommand).resolves({ JobRunId: 'jr_bench' });
 sqs.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [], Failed: [] });
+ledger.on(TransactWriteCommand).resolves({});
+ledger.on(BatchGetCommand).resolves({ Responses: {}, UnprocessedKeys: {} });
 
 const DATASETS = ['sales', 'stock', 'returns'];
 
@@ -104,11 +109,22 @@ const main = async (): Promise<void> => {
   );
 
   glue.resetHistory();
+  ledger.resetHistory();
   const response = await handler({ Records: records(2500) }, context);
   report.write(
     `2,500 uploads across ${DATASETS.length} datasets in one batch: ` +
       `${glue.commandCalls(StartJobRunCommand).length} Glue runs started, ` +
       `${response.batchItemFailures.length} messages failed\n`,
+  );
+
+  // What the ledger costs: DynamoDB calls for 1,000 new uploads of one dataset in one batch.
+  ledger.resetHistory();
+  await handler({ Records: records(3000).filter((_, index) => index % DATASETS.length === 0) }, context);
+  const writes = ledger.commandCalls(TransactWriteCommand);
+  report.write(
+    `DynamoDB calls per 1,000 uploads (one batch, no duplicates): ${ledger.calls().length} ` +
+      `(${writes.length} TransactWriteItems of ${writes.reduce((total, call) => total + (call.args[0].input.TransactItems?.length ?? 0), 0)} items, ` +
+      `${ledger.commandCalls(BatchGetCommand).length} BatchGetItem)\n`,
   );
 
   // The same burst of 100 MiB files: the byte cap (20 GiB unless MAX_BYTES_PER_MANIFEST says otherwise) splits it.

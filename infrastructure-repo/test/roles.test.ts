@@ -189,18 +189,7 @@ describe('the trigger function role', () => {
       allow('WriteManifests', ['s3:PutObject'], [s3(assetsBucketName(ctx), '/manifests/*')]),
       allow('StartFileProcessorRuns', ['glue:StartJobRun'], [glue('job/glue-etl-dev-file-processor')]),
       allow('FindInDoubtRuns', ['glue:GetJobRuns'], [glue('job/glue-etl-dev-file-processor')]),
-      allow(
-        'RecordFilesInLedger',
-        [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-        ],
-        [ledgerArn],
-      ),
+      allow('RecordFilesInLedger', ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], [ledgerArn]),
       allow(
         'ConsumeTriggerQueue',
         ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],

@@ -150,6 +150,7 @@ describe('the trigger function', () => {
         GLUE_JOB_NAME: 'glue-etl-dev-file-processor',
         LEDGER_TABLE_NAME: 'glue-etl-dev-file-ledger',
         LEDGER_RETENTION_DAYS: '400',
+        FILE_METRICS_NAMESPACE: 'glue-etl/dev/files',
         POWERTOOLS_SERVICE_NAME: 'upload-trigger',
         POWERTOOLS_METRICS_NAMESPACE: 'glue-etl/dev/trigger',
         MAX_OBJECTS_PER_MANIFEST: '1000',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { datasetTableName, Manifest, manifestKey, manifestSchema } from '../src';
+import * as contracts from '../src/contracts';
 
 const fixturePath = path.join(__dirname, '..', 'fixtures', 'manifest.json');
 
@@ -39,5 +40,15 @@ test.each([
 test('manifests are keyed by table and UTC day', () => {
   expect(manifestKey('sales_eu', '2026-11-23T10:15:00.000Z', 'abc')).toBe(
     'manifests/sales_eu/2026-11-23/abc.json',
+  );
+});
+
+test('the contracts entry point, which runtime code imports, holds the same manifest contract', () => {
+  const raw = JSON.parse(readFileSync(fixturePath, 'utf8')) as unknown;
+
+  expect(contracts.manifestSchema).toBe(manifestSchema);
+  expect(contracts.manifestSchema.safeParse({ ...(raw as object), version: 2 }).success).toBe(false);
+  expect(contracts.manifestKey('orders', '2026-11-23T23:59:59.999Z', 'm')).toBe(
+    'manifests/orders/2026-11-23/m.json',
   );
 });

@@ -1,7 +1,6 @@
 import { StartJobRunCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-import { MANIFEST_JOB_ARGUMENT, type Manifest } from './manifest-contract';
+import { MANIFEST_JOB_ARGUMENT, type Manifest } from '@glue-platform/shared-constructs/contracts';
 
 /** Where a run's pointer lives: beside its manifest, so listing a day's manifests shows which ones ran. */
 export const runPointerKey = (manifestKey: string): string => manifestKey.replace(/\.json$/, '.run.json');

@@ -1,4 +1,5 @@
-import { datasetTableName, type ManifestObject } from './manifest-contract';
+import { datasetTableName, type ManifestObject } from '@glue-platform/shared-constructs/contracts';
+
 import type { AcceptedObject } from './s3-notification';
 
 /** A message of the batch with the objects it asks the trigger to process (all in one dataset). */

@@ -5,12 +5,13 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createClients } from './clients';
 import { DEFAULT_TIME_LIMITS } from './deadline';
 import { processBatch } from './process-batch';
-import { logger, metrics, publishCounts } from './telemetry';
+import { createFileMetrics, logger, metrics, publishCounts, publishFilesReceived } from './telemetry';
 import { readTriggerConfig } from './trigger-config';
 
 // Read at cold start: a missing variable fails the init with an error naming it, before any message is touched.
 const config = readTriggerConfig(process.env);
 const clients = createClients();
+const fileMetrics = createFileMetrics(config.fileMetricsNamespace);
 
 /** `20261123T112000Z-<uuid>`: sorts by time within a day's folder and never collides. */
 const newManifestId = (createdAt: Date): string =>
@@ -33,6 +34,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   });
   try {
     publishCounts(metrics, result.counts);
+    publishFilesReceived(fileMetrics, result.filesReceived);
   } catch (error) {
     // Runs have started: throwing now would re-deliver their messages. Losing one metric document is the lesser harm.
     logger.error('metrics not published', { error: error instanceof Error ? error.message : String(error) });

@@ -1,4 +1,4 @@
-import { DATASET_PATTERN, S3_PREFIXES } from './manifest-contract';
+import { DATASET_PATTERN, INCOMING_PREFIX } from '@glue-platform/shared-constructs/contracts';
 
 /**
  * S3 notifications carry keys form-URL-encoded: `+` is a space, `%2B` a plus, other bytes UTF-8 percent
@@ -26,12 +26,19 @@ export type KeyClassification =
  */
 export const classifyObjectKey = (key: string): KeyClassification => {
   if (key.endsWith('/')) return { kind: 'skip', reason: 'folder-marker' };
-  if (!key.startsWith(S3_PREFIXES.incoming)) return { kind: 'skip', reason: 'not-incoming' };
+  if (!key.startsWith(INCOMING_PREFIX)) return { kind: 'skip', reason: 'not-incoming' };
   if (!/\.csv$/i.test(key)) return { kind: 'skip', reason: 'not-csv' };
-  const rest = key.slice(S3_PREFIXES.incoming.length);
+  const rest = key.slice(INCOMING_PREFIX.length);
   const slash = rest.indexOf('/');
   if (slash <= 0) return { kind: 'skip', reason: 'no-dataset-folder' };
   const dataset = rest.slice(0, slash);
   if (!DATASET_PATTERN.test(dataset)) return { kind: 'skip', reason: 'invalid-dataset-name' };
   return { kind: 'dataset-file', dataset };
+};
+
+/** The first folder under `incoming/` when it is a valid dataset name, else null (what a skipped item records). */
+export const datasetFolderOf = (key: string): string | null => {
+  if (!key.startsWith(INCOMING_PREFIX)) return null;
+  const [folder = ''] = key.slice(INCOMING_PREFIX.length).split('/', 1);
+  return key.length > INCOMING_PREFIX.length + folder.length && DATASET_PATTERN.test(folder) ? folder : null;
 };

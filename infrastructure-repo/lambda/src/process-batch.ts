@@ -1,14 +1,18 @@
-import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 
-import { putManifest, putRunPointer, runPointerKey, s3Uri, startJobRun } from './aws-calls';
-import { datasetsOf, planChunks, type Chunk, type MessageWork } from './batch-plan';
+import { BatchBook } from './batch-book';
+import { datasetsOf, objectIdentity, planChunks, type MessageWork } from './batch-plan';
 import type { TriggerClients } from './clients';
-import { beforeDeadline, DeadlineExceededError, type Deadline, type TimeLimits } from './deadline';
-import { manifestKey, manifestSchema, type Manifest } from './manifest-contract';
-import { deferMessages, RETRY_MAX_SECONDS, retryDelaySeconds } from './retry-backoff';
+import { beforeDeadline, type TimeLimits } from './deadline';
+import { errorMessage, errorName } from './errors';
+import { recordReceived, recordSkipped } from './ledger-claims';
+import { deferMessages, retryDelaySeconds } from './retry-backoff';
+import { deadlineOf, ledgerOf, runChunk, type StartedRun } from './run-chunk';
 import { parseMessageBody } from './s3-notification';
-import { emptyCounts, logger, type MetricCounts, type MetricName } from './telemetry';
+import { logger, type MetricCounts } from './telemetry';
 import type { TriggerConfig } from './trigger-config';
+
+export type { StartedRun } from './run-chunk';
 
 /** Everything processBatch needs from the outside, injected so tests and the benchmark control it. */
 export interface BatchDeps {
@@ -24,60 +28,28 @@ export interface BatchDeps {
   readonly random: () => number;
 }
 
-export interface StartedRun {
-  readonly jobRunId: string;
-  readonly manifestKey: string;
-  readonly manifest: Manifest;
-  readonly messageIds: readonly string[];
-}
-
 export interface BatchResult {
-  readonly response: SQSBatchResponse;
+  readonly response: { batchItemFailures: { itemIdentifier: string }[] };
   readonly counts: MetricCounts;
   readonly runs: readonly StartedRun[];
+  /** Objects handed to started runs, per dataset (the `FilesReceived` file metric). */
+  readonly filesReceived: ReadonlyMap<string, number>;
 }
 
-/** Glue answers that will be the same for every other manifest of this batch; later chunks are not tried. */
-const JOB_LEVEL_ERRORS = new Set(['ConcurrentRunsExceededException', 'EntityNotFoundException']);
-
-const SKIP_METRICS = {
-  'not-object-created': 'SkippedNotObjectCreated',
-  'folder-marker': 'SkippedFolderMarker',
-  'not-incoming': 'SkippedNotIncoming',
-  'not-csv': 'SkippedNotCsv',
-  'no-dataset-folder': 'SkippedNoDatasetFolder',
-  'invalid-dataset-name': 'SkippedInvalidDatasetName',
-} as const satisfies Record<string, MetricName>;
-
-interface Failure {
-  readonly reason: string;
-  /** False when retrying cannot help (the message itself is wrong): it is hurried to the DLQ. */
-  readonly retryable: boolean;
-  /** Retry no sooner than this, whatever the receive count. */
-  readonly minDelaySeconds?: number;
-}
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Parses every message; returns the work to batch and records rejections and skips. */
-const readMessages = (
-  records: readonly SQSRecord[],
-  counts: MetricCounts,
-  failures: Map<string, Failure>,
-): MessageWork[] => {
+/** Parses every message; returns the work to batch and tells the book about rejections and skips. */
+const readMessages = (records: readonly SQSRecord[], book: BatchBook): MessageWork[] => {
   const works: MessageWork[] = [];
   for (const record of records) {
     const { messageId } = record;
     const parsed = parseMessageBody(record.body);
     if (parsed.kind === 'test-event') {
-      counts.TestEvents += 1;
+      book.counts.TestEvents += 1;
       logger.info('S3 test event acknowledged; it names no object', { messageId });
       continue;
     }
     if (parsed.kind === 'invalid') {
-      counts.InvalidMessages += 1;
-      failures.set(messageId, { reason: parsed.reason, retryable: false });
+      book.counts.InvalidMessages += 1;
+      book.reject(messageId, { reason: parsed.reason, retryable: false });
       logger.error('message is not a valid S3 notification; it will go to the DLQ', {
         messageId,
         reason: parsed.reason,
@@ -85,22 +57,15 @@ const readMessages = (
       });
       continue;
     }
-    for (const skipped of parsed.skipped) {
-      counts[SKIP_METRICS[skipped.reason]] += 1;
-      logger.warn('object skipped', {
-        messageId,
-        reason: skipped.reason,
-        bucket: skipped.bucket,
-        key: skipped.key,
-      });
-    }
+    for (const skipped of parsed.skipped) book.skip(messageId, skipped);
     const datasets = datasetsOf(parsed.accepted);
     if (datasets.length > 1) {
       const reason =
         `message names objects of ${datasets.length} datasets (${datasets.join(', ')}); S3 sends one object ` +
         'per message, so re-send one message per dataset';
-      counts.MultiDatasetMessages += 1;
-      failures.set(messageId, { reason, retryable: false });
+      book.counts.MultiDatasetMessages += 1;
+      book.reject(messageId, { reason, retryable: false });
+      for (const item of parsed.accepted) book.unclaimed.set(objectIdentity(item.object), item);
       logger.error('message spans datasets; it will go to the DLQ', {
         messageId,
         reason,
@@ -110,182 +75,49 @@ const readMessages = (
     }
     const [dataset] = datasets;
     if (dataset === undefined) continue;
-    counts.ObjectsAccepted += parsed.accepted.length;
-    works.push({ messageId, dataset, objects: parsed.accepted.map((item) => item.object) });
+    const work = { messageId, dataset, objects: parsed.accepted.map((item) => item.object) };
+    book.accept(work);
+    works.push(work);
   }
   return works;
 };
 
-const failChunk = (
-  chunk: Chunk,
-  failure: Failure,
-  counts: MetricCounts,
-  failures: Map<string, Failure>,
-  manifestKeyIfWritten?: string,
-): void => {
-  counts.ObjectsNotHandedToRuns += chunk.objects.length;
-  for (const messageId of chunk.messageIds) failures.set(messageId, failure);
-  for (const object of chunk.objects) {
-    logger.warn('object not handed to a run; its message will be retried', {
-      bucket: object.bucket,
-      key: object.key,
-      versionId: object.versionId,
-      eTag: object.eTag,
-      dataset: chunk.dataset,
-      manifestKey: manifestKeyIfWritten,
-      reason: failure.reason,
+/** The skipped objects become `skipped` items; a message whose skips were not recorded is retried. */
+const recordSkips = async (deps: BatchDeps, book: BatchBook): Promise<void> => {
+  const unique = new Map(book.skipRecords.map((record) => [objectIdentity(record.object), record]));
+  if (unique.size === 0) return;
+  try {
+    await beforeDeadline(deadlineOf(deps), (signal) =>
+      recordSkipped(ledgerOf(deps), [...unique.values()], deps.now(), signal),
+    );
+  } catch (error) {
+    book.counts.LedgerWriteFailures += 1;
+    logger.error('skipped objects not recorded in the ledger; their messages will be retried', {
+      errorName: errorName(error),
+      error: errorMessage(error),
     });
+    for (const record of book.skipRecords) {
+      book.reject(record.messageId, { reason: `ledger write failed: ${errorName(error)}`, retryable: true });
+    }
   }
 };
 
-const deadlineOf = (deps: BatchDeps): Deadline => ({
-  remainingTimeMs: deps.remainingTimeMs,
-  returnReserveMs: deps.timeLimits.returnReserveMs,
-});
-
-/** Writes the manifest, starts the run, then records which run took it. Never throws. */
-const runChunk = async (
-  chunk: Chunk,
-  deps: BatchDeps,
-  counts: MetricCounts,
-  failures: Map<string, Failure>,
-): Promise<{ run?: StartedRun; jobLevelError?: string }> => {
-  const { config, clients } = deps;
-  const deadline = deadlineOf(deps);
-  const createdAt = deps.now();
-  const manifestId = deps.newManifestId(createdAt);
-  const key = manifestKey(chunk.table, createdAt.toISOString(), manifestId);
-  let manifest: Manifest;
+/** Objects that reached no claim get a `received` item, so the ledger knows every object the trigger read. */
+const recordUnclaimed = async (deps: BatchDeps, book: BatchBook): Promise<void> => {
+  if (book.unclaimed.size === 0) return;
   try {
-    manifest = manifestSchema.parse({
-      version: 1,
-      manifestId,
-      dataset: chunk.dataset,
-      table: chunk.table,
-      createdAt: createdAt.toISOString(),
-      objects: chunk.objects,
-    });
-  } catch (error) {
-    logger.error('manifest failed its schema; the messages will go to the DLQ', {
-      error: errorMessage(error),
-    });
-    failChunk(
-      chunk,
-      { reason: `manifest invalid: ${errorMessage(error)}`, retryable: false },
-      counts,
-      failures,
-    );
-    return {};
-  }
-  if (chunk.oversized) {
-    counts.OversizedMessages += 1;
-    logger.warn(
-      'a message (or messages linked by shared objects) exceeds a manifest cap; kept in one manifest',
-      {
-        manifestKey: key,
-        objects: chunk.objects.length,
-        cap: config.maxObjectsPerManifest,
-        bytes: chunk.bytes,
-        byteCap: config.maxBytesPerManifest,
-        messageIds: chunk.messageIds,
-      },
-    );
-  }
-  try {
-    await beforeDeadline(deadline, (signal) =>
-      putManifest(clients.s3, config.assetsBucketName, key, manifest, signal),
-    );
-    counts.ManifestsWritten += 1;
-  } catch (error) {
-    counts.ManifestWriteFailures += 1;
-    logger.error('manifest not written; its messages will be retried', {
-      manifestKey: key,
-      errorName: errorName(error),
-      error: errorMessage(error),
-    });
-    failChunk(
-      chunk,
-      { reason: `manifest write failed: ${errorName(error)}`, retryable: true },
-      counts,
-      failures,
-    );
-    return {};
-  }
-  const manifestUri = s3Uri(config.assetsBucketName, key);
-  if (deps.remainingTimeMs() < deps.timeLimits.minRemainingToStartRunMs) {
-    counts.ChunksDeferredLowTime += 1;
-    logger.warn('Glue run not started: too little time left; the manifest is abandoned', {
-      manifestKey: key,
-    });
-    failChunk(chunk, { reason: 'not started: too little time left', retryable: true }, counts, failures, key);
-    return {};
-  }
-  let jobRunId: string;
-  try {
-    jobRunId = await beforeDeadline(deadline, (signal) =>
-      startJobRun(clients.glue, config.glueJobName, manifestUri, signal),
+    await beforeDeadline(deadlineOf(deps), (signal) =>
+      recordReceived(ledgerOf(deps), [...book.unclaimed.values()], deps.now(), signal),
     );
   } catch (error) {
-    const name = errorName(error);
-    counts.GlueStartFailures += 1;
-    logger.error('Glue run not started; the manifest is abandoned and its messages will be retried', {
-      manifestKey: key,
-      jobName: config.glueJobName,
-      errorName: name,
-      error: errorMessage(error),
-    });
-    // An abandoned call may still have started a run: retry only after such a run has had time to finish, so
-    // the retry does not write the same objects at the same moment.
-    const minDelaySeconds = error instanceof DeadlineExceededError ? RETRY_MAX_SECONDS : undefined;
-    failChunk(
-      chunk,
-      { reason: `Glue StartJobRun failed: ${name}`, retryable: true, minDelaySeconds },
-      counts,
-      failures,
-      key,
-    );
-    return JOB_LEVEL_ERRORS.has(name) ? { jobLevelError: name } : {};
-  }
-  counts.GlueRunsStarted += 1;
-  counts.ObjectsHandedToRuns += chunk.objects.length;
-  const startedAt = deps.now().toISOString();
-  for (const object of chunk.objects) {
-    logger.info('object handed to Glue run', {
-      bucket: object.bucket,
-      key: object.key,
-      versionId: object.versionId,
-      eTag: object.eTag,
-      dataset: chunk.dataset,
-      manifestKey: key,
-      jobName: config.glueJobName,
-      jobRunId,
-    });
-  }
-  try {
-    const pointer = {
-      manifestKey: key,
-      jobName: config.glueJobName,
-      jobRunId,
-      startedAt,
-      dataset: chunk.dataset,
-      objectCount: chunk.objects.length,
-      messageIds: chunk.messageIds,
-    };
-    await beforeDeadline(deadline, (signal) =>
-      putRunPointer(clients.s3, config.assetsBucketName, pointer, signal),
-    );
-  } catch (error) {
-    // The run owns the objects now: failing the messages would hand them to a second run.
-    counts.RunPointerWriteFailures += 1;
-    logger.error('RUN POINTER NOT WRITTEN: the run started and owns its objects; find them in these logs', {
-      pointerKey: runPointerKey(key),
-      manifestKey: key,
-      jobRunId,
+    // Their messages fail already; the retry records them.
+    book.counts.LedgerWriteFailures += 1;
+    logger.warn('objects not recorded as received; their retried messages will record them', {
+      objects: book.unclaimed.size,
       errorName: errorName(error),
       error: errorMessage(error),
     });
   }
-  return { run: { jobRunId, manifestKey: key, manifest, messageIds: chunk.messageIds } };
 };
 
 /**
@@ -295,67 +127,52 @@ const runChunk = async (
  * (one manifest, one run), known only after the whole batch is grouped.
  */
 export const processBatch = async (records: readonly SQSRecord[], deps: BatchDeps): Promise<BatchResult> => {
-  const counts = emptyCounts();
-  counts.MessagesReceived = records.length;
-  const failures = new Map<string, Failure>();
-  const works = readMessages(records, counts, failures);
+  const book = new BatchBook(records.length);
+  const works = readMessages(records, book);
   const plan = planChunks(works, deps.config.maxObjectsPerManifest, deps.config.maxBytesPerManifest);
-  counts.DuplicateObjectsDropped = plan.duplicatesDropped;
+  book.counts.DuplicateObjectsDropped = plan.duplicatesDropped;
+  await recordSkips(deps, book);
 
   const runs: StartedRun[] = [];
   let jobLevelError: string | undefined;
   for (const chunk of plan.chunks) {
     if (jobLevelError) {
-      failChunk(
-        chunk,
-        { reason: `not tried: Glue answered ${jobLevelError}`, retryable: true },
-        counts,
-        failures,
-      );
+      book.failChunk(chunk, { reason: `not tried: Glue answered ${jobLevelError}`, retryable: true });
       continue;
     }
     if (deps.remainingTimeMs() < deps.timeLimits.minRemainingToStartChunkMs) {
-      counts.ChunksDeferredLowTime += 1;
-      failChunk(chunk, { reason: 'not tried: too little time left', retryable: true }, counts, failures);
+      book.counts.ChunksDeferredLowTime += 1;
+      book.failChunk(chunk, { reason: 'not tried: too little time left', retryable: true });
       continue;
     }
     try {
-      const outcome = await runChunk(chunk, deps, counts, failures);
+      const outcome = await runChunk(chunk, deps, book);
       if (outcome.run) runs.push(outcome.run);
       jobLevelError = outcome.jobLevelError;
     } catch (error) {
       // runChunk catches every SDK answer; this is a bug. Fail this chunk only: an exception escaping here would
       // make Lambda retry the whole batch, runs already started included.
       logger.error('unexpected error while handling a manifest', { error: errorMessage(error) });
-      failChunk(
-        chunk,
-        { reason: `unexpected error: ${errorMessage(error)}`, retryable: true },
-        counts,
-        failures,
-      );
+      book.failChunk(chunk, { reason: `unexpected error: ${errorMessage(error)}`, retryable: true });
     }
   }
 
-  await deferFailedMessages(records, failures, deps, counts);
-  counts.MessagesFailed = failures.size;
-  return {
-    response: { batchItemFailures: [...failures.keys()].map((itemIdentifier) => ({ itemIdentifier })) },
-    counts,
-    runs,
-  };
+  await recordUnclaimed(deps, book);
+  await deferFailedMessages(records, deps, book);
+  book.counts.MessagesFailed = book.failedCount;
+  return { response: book.response(), counts: book.counts, runs, filesReceived: book.filesReceived };
 };
 
 const deferFailedMessages = async (
   records: readonly SQSRecord[],
-  failures: ReadonlyMap<string, Failure>,
   deps: BatchDeps,
-  counts: MetricCounts,
+  book: BatchBook,
 ): Promise<void> => {
-  if (failures.size === 0) return;
+  if (book.failedCount === 0) return;
   const deferred = records
-    .filter((record) => failures.has(record.messageId))
+    .filter((record) => book.failureOf(record.messageId))
     .map((record) => {
-      const failure = failures.get(record.messageId);
+      const failure = book.failureOf(record.messageId);
       const retryable = failure?.retryable ?? true;
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       return {
@@ -369,7 +186,7 @@ const deferFailedMessages = async (
     });
   const notDeferred = await deferMessages(deps.clients.sqs, deferred, deadlineOf(deps));
   if (notDeferred.length > 0) {
-    counts.RetryDelayFailures += notDeferred.length;
+    book.counts.RetryDelayFailures += notDeferred.length;
     logger.warn('retry delay not set; these messages come back after the queue visibility timeout', {
       notDeferred,
     });
@@ -377,7 +194,7 @@ const deferFailedMessages = async (
   for (const message of deferred) {
     logger.warn('message reported as a batch item failure', {
       messageId: message.messageId,
-      reason: failures.get(message.messageId)?.reason,
+      reason: book.failureOf(message.messageId)?.reason,
       retryInSeconds: message.delaySeconds,
     });
   }

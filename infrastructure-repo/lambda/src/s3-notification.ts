@@ -1,7 +1,7 @@
+import type { ManifestObject } from '@glue-platform/shared-constructs/contracts';
 import { z } from 'zod';
 
-import type { ManifestObject } from './manifest-contract';
-import { classifyObjectKey, decodeObjectKey, type SkipReason } from './object-key';
+import { classifyObjectKey, datasetFolderOf, decodeObjectKey, type SkipReason } from './object-key';
 
 const eventTime = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp' });
 
@@ -36,6 +36,10 @@ export interface SkippedObject {
   readonly reason: SkipReason;
   readonly bucket: string;
   readonly key: string;
+  /** The dataset folder the key names, when it is a valid one. */
+  readonly dataset: string | null;
+  /** What the ledger records; absent when the event names no ETag or size (a delete does not). */
+  readonly object?: ManifestObject;
 }
 
 export type ParsedMessage =
@@ -77,16 +81,25 @@ export const parseMessageBody = (body: string): ParsedMessage => {
     } catch {
       return invalid(`Records[${index}].s3.object.key "${record.s3.object.key}" has a malformed URL escape`);
     }
+    const { size, eTag, versionId } = record.s3.object;
+    const skip = (reason: SkipReason): SkippedObject => ({
+      reason,
+      bucket,
+      key,
+      dataset: datasetFolderOf(key),
+      ...(size === undefined || eTag === undefined
+        ? {}
+        : { object: { bucket, key, versionId: versionId ?? null, eTag, size, eventTime: record.eventTime } }),
+    });
     if (!record.eventName.startsWith('ObjectCreated:')) {
-      skipped.push({ reason: 'not-object-created', bucket, key });
+      skipped.push(skip('not-object-created'));
       continue;
     }
     const classification = classifyObjectKey(key);
     if (classification.kind === 'skip') {
-      skipped.push({ reason: classification.reason, bucket, key });
+      skipped.push(skip(classification.reason));
       continue;
     }
-    const { size, eTag, versionId } = record.s3.object;
     if (size === undefined || eTag === undefined) {
       return invalid(
         `Records[${index}] (${record.eventName} of "${key}") has no s3.object.size or s3.object.eTag`,

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { FILE_METRIC_DIMENSION } from '@glue-platform/shared-constructs/contracts';
 
 /**
  * The one logger of the trigger: every module logs through it so the Lambda context is on every line. Service
@@ -38,6 +39,13 @@ export const METRIC_NAMES = [
   'ChunksDeferredLowTime',
   'RunPointerWriteFailures',
   'RetryDelayFailures',
+  'SkippedNotRecorded',
+  'DuplicateDeliveriesAcknowledged',
+  'ClaimsHeldElsewhere',
+  'ClaimsTakenOver',
+  'GlueStartsInDoubt',
+  'GlueStartsFoundByLookup',
+  'LedgerWriteFailures',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
@@ -56,4 +64,25 @@ export const publishCounts = (target: Metrics, counts: MetricCounts): void => {
     }
   }
   target.publishStoredMetrics();
+};
+
+/**
+ * The per-dataset file metrics (shared-constructs/src/contracts/file-metrics.ts) in their own namespace, with the
+ * `Dataset` dimension only: the service dimension Powertools adds by default is cleared, because the alarms and
+ * the dashboard find these metrics by exactly that one dimension.
+ */
+export const createFileMetrics = (namespace: string): Metrics => {
+  const fileMetrics = new Metrics({ namespace });
+  fileMetrics.clearDefaultDimensions();
+  return fileMetrics;
+};
+
+/** One EMF document per dataset: `FilesReceived`, the objects handed to started runs. */
+export const publishFilesReceived = (target: Metrics, filesReceived: ReadonlyMap<string, number>): void => {
+  for (const [dataset, files] of filesReceived) {
+    if (files === 0) continue;
+    target.addDimension(FILE_METRIC_DIMENSION, dataset);
+    target.addMetric('FilesReceived', MetricUnit.Count, files);
+    target.publishStoredMetrics();
+  }
 };

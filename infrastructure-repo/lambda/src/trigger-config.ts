@@ -8,6 +8,12 @@ export interface TriggerConfig {
   readonly maxObjectsPerManifest: number;
   /** Cap on the summed object sizes of a manifest, in bytes; a dataset with more is split over several runs. */
   readonly maxBytesPerManifest: number;
+  /** The stage's file ledger (DynamoDB): one item per object version, claimed before a run starts. */
+  readonly ledgerTableName: string;
+  /** How long a ledger item is kept after its last change by the trigger (its `expiresAt`). */
+  readonly ledgerRetentionDays: number;
+  /** CloudWatch namespace of the per-dataset file metrics (`FilesReceived`), shared with the job and alarms. */
+  readonly fileMetricsNamespace: string;
 }
 
 export const DEFAULT_MAX_OBJECTS_PER_MANIFEST = 1000;
@@ -46,6 +52,34 @@ const cap = (
   return value;
 };
 
+/** A required whole number of at least 1. */
+const wholeNumber = (env: NodeJS.ProcessEnv, name: string, what: string, problems: string[]): number => {
+  const raw = required(env, name, `${what} (a whole number of at least 1)`, problems);
+  if (!raw) return Number.NaN;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    problems.push(`${name} is "${raw}"; expected ${what} as a whole number of at least 1`);
+  }
+  return value;
+};
+
+/**
+ * FILE_METRICS_NAMESPACE, or, when it is unset, the sibling of the trigger's own namespace: the stack names that
+ * `<project>/<stage>/trigger`, and the file metrics live in `<project>/<stage>/files` (fileMetricsNamespace).
+ */
+const fileMetricsNamespaceOf = (env: NodeJS.ProcessEnv, problems: string[]): string => {
+  const explicit = env.FILE_METRICS_NAMESPACE?.trim();
+  if (explicit) return explicit;
+  const sibling = /^(.+)\/trigger$/.exec(env.POWERTOOLS_METRICS_NAMESPACE?.trim() ?? '');
+  if (sibling) return `${sibling[1]}/files`;
+  problems.push(
+    'environment variable FILE_METRICS_NAMESPACE is missing or empty; expected the CloudWatch namespace of the ' +
+      'per-dataset file metrics (<project>/<stage>/files), which can be left unset only when ' +
+      'POWERTOOLS_METRICS_NAMESPACE is <project>/<stage>/trigger',
+  );
+  return '';
+};
+
 /** Throws one error naming every variable that is missing or malformed and what it should hold. */
 export const readTriggerConfig = (env: NodeJS.ProcessEnv): TriggerConfig => {
   const problems: string[] = [];
@@ -75,8 +109,29 @@ export const readTriggerConfig = (env: NodeJS.ProcessEnv): TriggerConfig => {
     DEFAULT_MAX_BYTES_PER_MANIFEST,
     problems,
   );
+  const ledgerTableName = required(
+    env,
+    'LEDGER_TABLE_NAME',
+    'the name of the stage file ledger DynamoDB table',
+    problems,
+  );
+  const ledgerRetentionDays = wholeNumber(
+    env,
+    'LEDGER_RETENTION_DAYS',
+    'the days a ledger item is kept',
+    problems,
+  );
+  const fileMetricsNamespace = fileMetricsNamespaceOf(env, problems);
   if (problems.length > 0) {
     throw new Error(`Trigger configuration: ${problems.join('; ')}.`);
   }
-  return { assetsBucketName, glueJobName, maxObjectsPerManifest, maxBytesPerManifest };
+  return {
+    assetsBucketName,
+    glueJobName,
+    maxObjectsPerManifest,
+    maxBytesPerManifest,
+    ledgerTableName,
+    ledgerRetentionDays,
+    fileMetricsNamespace,
+  };
 };

@@ -1,5 +1,6 @@
+import type { ManifestObject } from '@glue-platform/shared-constructs/contracts';
+
 import { planChunks, type MessageWork } from '../src/batch-plan';
-import type { ManifestObject } from '../src/manifest-contract';
 
 import { INPUT_BUCKET } from './support/events';
 

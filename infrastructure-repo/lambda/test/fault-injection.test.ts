@@ -1,18 +1,25 @@
 import {
   ConcurrentRunsExceededException,
   EntityNotFoundException,
+  GetJobRunsCommand,
   InternalServiceException,
   StartJobRunCommand,
   ThrottlingException,
+  type JobRun,
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
+import {
+  manifestSchema,
+  parseLedgerItem,
+  type ManifestObject,
+} from '@glue-platform/shared-constructs/contracts';
 
 import { objectIdentity } from '../src/batch-plan';
-import { manifestSchema, type ManifestObject } from '../src/manifest-contract';
 import { processBatch } from '../src/process-batch';
+import { emptyCounts, METRIC_NAMES, type MetricCounts } from '../src/telemetry';
 
-import { glueMock, s3Mock, sqsMock } from './support/aws-mocks';
+import { glueMock, ledgerMock, s3Mock, sqsMock, wireLedger } from './support/aws-mocks';
 import {
   ASSETS_BUCKET,
   captureLogs,
@@ -21,17 +28,20 @@ import {
   testDeps,
   type ObjectSpec,
 } from './support/events';
+import { FakeLedger } from './support/ledger-fake';
 import { seededRandom, SimQueue } from './support/sqs-simulator';
 
 /**
  * Thousands of uploads through the trigger over many invocations, with random batch composition, random S3,
- * Glue and SQS failures, calls that hang until the function's timeout, duplicate S3 notifications, hand-made
- * multi-record messages, invalid messages and invocations short of time. Each invocation runs against a real
- * clock with a budget of milliseconds (the time limits shrunk to match); one that has not returned by then is
- * killed as Lambda would kill it, and the event source deletes none of its messages. A hung call here never
- * takes effect (a StartJobRun that starts a run and then loses its answer is the unit test "abandoned at the
- * deadline" in process-batch.test.ts). The claims: no invocation is killed, no object is lost (each is in a
- * started run or its message is in the DLQ) and no retry hands an object to a second run.
+ * Glue, SQS and DynamoDB failures, calls that hang until the function's timeout, StartJobRun calls that start a
+ * run and then lose their answer (an error, or a hang past the deadline), ledger transactions that commit and
+ * then lose their answer, duplicate S3 notifications in one batch and across batches, hand-made multi-record
+ * messages, invalid messages and invocations short of time. The file ledger is an in-memory table with
+ * conditional writes (support/ledger-fake.ts) and Glue answers GetJobRuns from the runs it started. Each
+ * invocation runs against a real clock with a budget of milliseconds (the time limits shrunk to match); one that
+ * has not returned by then is killed as Lambda would kill it, and the event source deletes none of its messages.
+ * The claims: no invocation is killed, every object is in exactly one started run or its message is in the DLQ,
+ * and no object version is ever in two started runs.
  */
 
 const SEED = 20261123;
@@ -69,6 +79,11 @@ interface Outcome {
   readonly killedInvocations: number;
   readonly hungCalls: number;
   readonly queueLeft: number;
+  readonly ledger: FakeLedger;
+  /** StartJobRun calls that started a run and lost its answer. */
+  readonly lostStarts: number;
+  /** The trigger's metric counts summed over every invocation. */
+  readonly totals: MetricCounts;
 }
 
 const simulate = async (seed: number): Promise<Outcome> => {
@@ -110,6 +125,7 @@ const simulate = async (seed: number): Promise<Outcome> => {
 
   // Uploads arrive over time, interleaved with invocations.
   const pending: (() => void)[] = [];
+  const lateDuplicates: (() => void)[] = [];
   const used = new Set<number>();
   for (let index = 0; index < OBJECTS; index += 1) {
     if (used.has(index)) continue;
@@ -125,8 +141,10 @@ const simulate = async (seed: number): Promise<Outcome> => {
     }
     const spec = specFor(index);
     pending.push(() => sendObjects([spec]));
-    // S3 delivers at least once: sometimes a second notification of the same version.
+    // S3 delivers at least once: sometimes a second notification of the same version, soon (often in the same
+    // batch) or long after the first (in another batch, once the first has started its run or is retrying).
     if (chance(0.05)) pending.push(() => sendObjects([spec]));
+    if (chance(0.05)) lateDuplicates.push(() => sendObjects([spec]));
   }
   for (let index = 0; index < 40; index += 1) {
     pending.push(() => universe.hopeless.add(queue.send(chance(0.5) ? 'not json' : '{"Records":[{}]}')));
@@ -146,6 +164,7 @@ const simulate = async (seed: number): Promise<Outcome> => {
     const other = Math.floor(random() * (index + 1));
     [pending[index], pending[other]] = [pending[other], pending[index]];
   }
+  pending.push(...lateDuplicates);
 
   // The world the function talks to, with faults.
   const store = new Map<string, string>();
@@ -161,6 +180,8 @@ const simulate = async (seed: number): Promise<Outcome> => {
   s3Mock.reset();
   glueMock.reset();
   sqsMock.reset();
+  const ledger = new FakeLedger();
+  let lostStarts = 0;
   let hungCalls = 0;
   const hang = (): Promise<never> => {
     hungCalls += 1;
@@ -172,6 +193,8 @@ const simulate = async (seed: number): Promise<Outcome> => {
     store.set(input.Key, input.Body);
     return {};
   });
+  const simNow = () => new Date(Date.UTC(2026, 10, 23) + queue.clock * 1000);
+  const jobRuns: JobRun[] = [];
   glueMock.on(StartJobRunCommand).callsFake((input: { Arguments: Record<string, string> }) => {
     if (chance(0.01)) return hang();
     if (chance(0.15)) throw glueFailures[Math.floor(random() * glueFailures.length)]();
@@ -181,8 +204,32 @@ const simulate = async (seed: number): Promise<Outcome> => {
     const manifest = manifestSchema.parse(JSON.parse(body));
     const jobRunId = `jr_${(runNumber += 1)}`;
     runs.push({ jobRunId, invocation, identities: manifest.objects.map(objectIdentity) });
+    jobRuns.unshift({ Id: jobRunId, Arguments: input.Arguments, StartedOn: simNow() });
+    // The run exists, but its answer is lost: an error after the fact, or no answer before the deadline.
+    if (chance(0.02)) {
+      lostStarts += 1;
+      if (chance(0.5)) return hang();
+      throw new InternalServiceException({
+        message: 'connection reset after the run started',
+        $metadata: {},
+      });
+    }
     return { JobRunId: jobRunId };
   });
+  glueMock.on(GetJobRunsCommand).callsFake((input: { MaxResults?: number; NextToken?: string }) => {
+    if (chance(0.05)) throw new InternalServiceException({ message: 'internal', $metadata: {} });
+    const start = Number(input.NextToken ?? 0);
+    const end = start + (input.MaxResults ?? 100);
+    return { JobRuns: jobRuns.slice(start, end), NextToken: end < jobRuns.length ? String(end) : undefined };
+  });
+  ledgerMock.reset();
+  wireLedger(ledger);
+  ledger.fault = () => {
+    if (chance(0.003)) return 'hang';
+    if (chance(0.02)) return new Error('ProvisionedThroughputExceededException');
+    return undefined;
+  };
+  ledger.afterCommit = () => (chance(0.01) ? new Error('socket hang up after the commit') : undefined);
   sqsMock
     .on(ChangeMessageVisibilityBatchCommand)
     .callsFake((input: { Entries: { Id: string; ReceiptHandle: string; VisibilityTimeout: number }[] }) => {
@@ -198,17 +245,19 @@ const simulate = async (seed: number): Promise<Outcome> => {
 
   // The event source: poll, invoke, delete what was not reported.
   const acknowledged = new Map<string, number[]>();
+  const totals = emptyCounts();
   let manifestNumber = 0;
   let invocationEnd = 0;
   let killedInvocations = 0;
   const deps = testDeps({
     config: {
+      ...testDeps().config,
       assetsBucketName: ASSETS_BUCKET,
       glueJobName: 'job',
       maxObjectsPerManifest: MAX_OBJECTS,
       maxBytesPerManifest: MAX_BYTES,
     },
-    now: () => new Date(Date.UTC(2026, 10, 23) + queue.clock * 1000),
+    now: simNow,
     newManifestId: () => `m${(manifestNumber += 1)}`,
     remainingTimeMs: () => invocationEnd - Date.now(),
     timeLimits: TIME_LIMITS,
@@ -222,6 +271,7 @@ const simulate = async (seed: number): Promise<Outcome> => {
       invocation += 1;
       invocationEnd = Date.now() + (chance(0.03) ? SHORT_INVOCATION_MS : INVOCATION_BUDGET_MS);
       const result = await processBatch(batch, deps);
+      for (const name of METRIC_NAMES) totals[name] += result.counts[name];
       // Past the budget Lambda would have killed it: no response, and every message comes back.
       const killed = Date.now() > invocationEnd;
       if (killed) killedInvocations += 1;
@@ -245,6 +295,9 @@ const simulate = async (seed: number): Promise<Outcome> => {
     killedInvocations,
     hungCalls,
     queueLeft: queue.size,
+    ledger,
+    lostStarts,
+    totals,
   };
 };
 
@@ -339,27 +392,75 @@ describe('fault injection (seeded)', () => {
     expect([notInDlq, run]).toEqual([[], []]);
   });
 
-  test('an object notified once is in exactly one started run, or in none when its message is in the DLQ', () => {
-    const wrong = [...outcome.universe.carriers]
-      .filter(([, carriers]) => carriers.length === 1)
-      .filter(([identity]) => runsOf(identity).length !== (inDlq(identity) ? 0 : 1));
+  test('an object that ran although its message ended in the DLQ is recorded as in its run, so a redrive starts none', () => {
+    // A message fails when any of its objects fails; its other objects may have reached a run meanwhile.
+    const ranAndDeadLettered = [...outcome.universe.objects]
+      .filter(([identity]) => runsOf(identity).length === 1 && inDlq(identity))
+      .map(([, object]) =>
+        outcome.ledger.get(`${object.bucket}/${object.key}`, object.versionId ?? `etag:${object.eTag}`),
+      );
+    const notRecordedAsRunning = ranAndDeadLettered.filter(
+      (item) => item?.status !== 'started' && item?.status !== 'claimed',
+    );
+
+    expect(ranAndDeadLettered.length).toBeGreaterThan(0);
+    expect(notRecordedAsRunning).toEqual([]);
+  });
+
+  test('no object version is ever in two started runs, duplicates across batches and lost answers included', () => {
+    const twice = [...outcome.universe.objects.keys()].filter((identity) => runsOf(identity).length > 1);
+    const acknowledgedInTwoInvocations = [...outcome.universe.carriers].filter(([, carriers]) => {
+      const invocations = new Set(carriers.flatMap((messageId) => outcome.acknowledged.get(messageId) ?? []));
+      return invocations.size > 1;
+    });
+
+    expect(twice).toEqual([]);
+    // The faults the ledger is there for did happen.
+    expect(acknowledgedInTwoInvocations.length).toBeGreaterThan(20);
+    expect(outcome.totals.DuplicateDeliveriesAcknowledged).toBeGreaterThan(20);
+    expect(outcome.lostStarts).toBeGreaterThan(5);
+    expect(outcome.totals.GlueStartsFoundByLookup).toBeGreaterThan(0);
+    expect(outcome.totals.LedgerWriteFailures).toBeGreaterThan(0);
+  });
+
+  test('every object is in exactly one started run or its message is in the DLQ', () => {
+    const wrong = [...outcome.universe.objects.keys()].filter((identity) => {
+      const runs = runsOf(identity).length;
+      return runs > 1 || (runs === 0 && !inDlq(identity));
+    });
 
     expect(wrong).toEqual([]);
   });
 
-  test('an object is in one started run per invocation that acknowledged a message carrying it, never more', () => {
-    const mismatched = [...outcome.universe.carriers].filter(([identity, carriers]) => {
-      const ackInvocations = new Set(
-        carriers.flatMap((messageId) => outcome.acknowledged.get(messageId) ?? []),
-      );
-      const runInvocations = runsOf(identity).map((run) => run.invocation);
-      return (
-        runInvocations.length !== ackInvocations.size ||
-        !runInvocations.every((index) => ackInvocations.has(index))
-      );
-    });
+  test('the ledger ends consistent: every item satisfies the contract, and each object of a run names that run', () => {
+    const items = [...outcome.ledger.items.values()].map((raw) => parseLedgerItem({ dataset: null, ...raw }));
+    const runOf = new Map(
+      outcome.runs.flatMap((run) => run.identities.map((identity) => [identity, run.jobRunId])),
+    );
+    const identityOf = (item: (typeof items)[number]) =>
+      objectIdentity({
+        bucket: item.bucket,
+        key: item.key,
+        versionId: item.versionId,
+        eTag: item.eTag,
+        size: 0,
+        eventTime: '',
+      });
+    const startedWrong = items.filter(
+      (item) =>
+        runOf.has(identityOf(item)) &&
+        item.status === 'started' &&
+        item.jobRunId !== runOf.get(identityOf(item)),
+    );
+    const startedWithoutRun = items.filter(
+      (item) => item.status === 'started' && !runOf.has(identityOf(item)),
+    );
+    const inRunButUnclaimed = items.filter(
+      (item) => runOf.has(identityOf(item)) && item.status === 'received',
+    );
 
-    expect(mismatched).toEqual([]);
+    expect(items.length).toBeGreaterThan(outcome.universe.objects.size * 0.9);
+    expect([startedWrong, startedWithoutRun, inRunButUnclaimed]).toEqual([[], [], []]);
   });
 
   test('duplicate notifications in one batch start one run for the object', () => {

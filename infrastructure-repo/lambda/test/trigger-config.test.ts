@@ -9,15 +9,21 @@ const complete = {
   GLUE_JOB_NAME: 'glue-platform-dev-file-processor',
   POWERTOOLS_SERVICE_NAME: 'glue-trigger',
   POWERTOOLS_METRICS_NAMESPACE: 'GluePlatform/Trigger',
+  LEDGER_TABLE_NAME: 'glue-platform-dev-file-ledger',
+  LEDGER_RETENTION_DAYS: '400',
+  FILE_METRICS_NAMESPACE: 'glue-platform/dev/files',
 };
 
 describe('readTriggerConfig', () => {
-  test('a complete environment gives the bucket, the job and the default caps', () => {
+  test('a complete environment gives the bucket, the job, the ledger, the file metrics and the default caps', () => {
     expect(readTriggerConfig(complete)).toEqual({
       assetsBucketName: complete.ASSETS_BUCKET_NAME,
       glueJobName: complete.GLUE_JOB_NAME,
       maxObjectsPerManifest: DEFAULT_MAX_OBJECTS_PER_MANIFEST,
       maxBytesPerManifest: DEFAULT_MAX_BYTES_PER_MANIFEST,
+      ledgerTableName: 'glue-platform-dev-file-ledger',
+      ledgerRetentionDays: 400,
+      fileMetricsNamespace: 'glue-platform/dev/files',
     });
   });
 
@@ -71,6 +77,9 @@ describe('readTriggerConfig', () => {
     'GLUE_JOB_NAME',
     'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_METRICS_NAMESPACE',
+    'LEDGER_TABLE_NAME',
+    'LEDGER_RETENTION_DAYS',
+    'FILE_METRICS_NAMESPACE',
   ])('a missing %s is named in the error', (name) => {
     const env: NodeJS.ProcessEnv = { ...complete, [name]: undefined };
 
@@ -81,5 +90,24 @@ describe('readTriggerConfig', () => {
     expect(() => readTriggerConfig({ ...complete, MAX_OBJECTS_PER_MANIFEST: '0.5' })).toThrow(
       /MAX_OBJECTS_PER_MANIFEST is "0.5"; expected a whole number of at least 1/,
     );
+  });
+
+  test.each(['0', '-3', '1.5', 'a year'])(
+    'a ledger retention of "%s" is rejected with the expected form',
+    (value) => {
+      expect(() => readTriggerConfig({ ...complete, LEDGER_RETENTION_DAYS: value })).toThrow(
+        `LEDGER_RETENTION_DAYS is "${value}"; expected the days a ledger item is kept as a whole number of at least 1`,
+      );
+    },
+  );
+
+  test('without FILE_METRICS_NAMESPACE the file metrics go beside the trigger namespace <project>/<stage>/trigger', () => {
+    const env = {
+      ...complete,
+      FILE_METRICS_NAMESPACE: undefined,
+      POWERTOOLS_METRICS_NAMESPACE: 'glue-etl/dev/trigger',
+    };
+
+    expect(readTriggerConfig(env).fileMetricsNamespace).toBe('glue-etl/dev/files');
   });
 });

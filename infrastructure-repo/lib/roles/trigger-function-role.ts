@@ -56,14 +56,7 @@ export class TriggerFunctionRole extends Construct {
       // Records received, claimed and started, claims each object version once, and skips what it will not process.
       new iam.PolicyStatement({
         sid: 'RecordFilesInLedger',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-        ],
+        actions: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
         resources: [dynamodbTableArn(ctx, fileLedgerTableName(ctx))],
       }),
       new iam.PolicyStatement({

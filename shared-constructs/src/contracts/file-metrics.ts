@@ -8,7 +8,7 @@ export const fileMetricsNamespace = (project: string, stage: string): string => 
 /** The only dimension: the dataset's folder name under `incoming/`. */
 export const FILE_METRIC_DIMENSION = 'Dataset';
 
-/** Published by the trigger when it claims objects into a manifest. */
+/** Published by the trigger when a run starts for the objects it claimed (a claim given back is not counted). */
 export const TRIGGER_FILE_METRICS = ['FilesReceived'] as const;
 
 /** Published by the job once per run and dataset, after its commit (counts of that run). */

@@ -92,8 +92,11 @@ export const ledgerItemSchema = z
       versionId: z.nullable(text('the version id')),
       eTag: text('the ETag'),
       size: count('the object size in bytes'),
-      /** Null for an object the trigger skipped before it knew a dataset. */
-      dataset: z.nullable(text('the dataset')),
+      /**
+       * Absent for an object the trigger skipped before it knew a dataset: it is the partition key of the
+       * `by-dataset` index, which DynamoDB refuses as NULL and leaves out of the index when absent.
+       */
+      dataset: z.optional(text('the dataset')),
       status: z.enum(LEDGER_STATUSES, { error: oneOf(LEDGER_STATUSES) }),
       /** Why the file is skipped, quarantined or failed; null otherwise. */
       reason: z.nullable(text('the reason')),

@@ -76,4 +76,11 @@ describe('ledger item contract', () => {
     expect(problems.map((p) => p.path).sort()).toEqual(['extra', 'status']);
     expect(problems.find((p) => p.path === 'status')?.expected).toContain('"succeeded"');
   });
+
+  it('accepts an item without a dataset (not indexable) and refuses a null one', () => {
+    const withoutDataset: Partial<LedgerItem> = itemWith('skipped');
+    delete withoutDataset.dataset;
+    expect(problemsOf(withoutDataset)).toEqual([]);
+    expect(problemsOf({ ...itemWith('skipped'), dataset: null }).map((p) => p.path)).toEqual(['dataset']);
+  });
 });

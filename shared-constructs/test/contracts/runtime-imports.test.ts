@@ -67,7 +67,22 @@ const REFUSED: readonly (LintCase & { readonly what: string })[] = [
     filePath: CONTRACTS_FILE,
   },
   { what: 'an aws-cdk-lib import in the trigger Lambda', code: CDK_IMPORT, filePath: LAMBDA_FILE },
+  {
+    what: 'the package index (which re-exports the CDK helpers) in the trigger Lambda',
+    code: "import { inputBucketName } from '@glue-platform/shared-constructs';\n\nexport const name = inputBucketName;\n",
+    filePath: LAMBDA_FILE,
+  },
+  {
+    what: 'a shared-constructs module reached by path in the trigger Lambda',
+    code: "import { manifestSchema } from '@glue-platform/shared-constructs/src/manifest';\n\nexport const schema = manifestSchema;\n",
+    filePath: LAMBDA_FILE,
+  },
 ];
+/** The one way in for runtime code. */
+const CONTRACTS_IN_THE_LAMBDA: LintCase = {
+  code: "import { manifestSchema } from '@glue-platform/shared-constructs/contracts';\n\nexport const schema = manifestSchema;\n",
+  filePath: LAMBDA_FILE,
+};
 const CLEAN_CONTRACT: LintCase = {
   code: "import { z } from 'zod';\n\nexport const jobName = z.string();\n",
   filePath: CONTRACTS_FILE,
@@ -77,18 +92,25 @@ const CDK_IN_A_CONSTRUCT: LintCase = { code: CDK_IMPORT, filePath: CDK_FILE };
 let refused: LintMessage[][];
 let clean: LintMessage[];
 let construct: LintMessage[];
+let lambdaContracts: LintMessage[];
 
 beforeAll(() => {
-  const results = lint([...REFUSED, CLEAN_CONTRACT, CDK_IN_A_CONSTRUCT]);
+  const results = lint([...REFUSED, CLEAN_CONTRACT, CDK_IN_A_CONSTRUCT, CONTRACTS_IN_THE_LAMBDA]);
   refused = results.slice(0, REFUSED.length);
-  [clean = [], construct = []] = results.slice(REFUSED.length);
+  [clean = [], construct = [], lambdaContracts = []] = results.slice(REFUSED.length);
 }, 120_000);
 
 const restricted = (found: readonly LintMessage[]): string[] =>
   found.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 
 test.each(REFUSED.map((c, i) => [c.what, i] as const))('lint refuses %s', (_what, index) => {
-  expect(restricted(refused[index] ?? [])).toEqual([expect.stringMatching(/bundled into runtimes/)]);
+  expect(restricted(refused[index] ?? [])).toEqual([
+    expect.stringMatching(/bundled into runtimes|only from @glue-platform\/shared-constructs\/contracts/),
+  ]);
+});
+
+test('lint accepts the trigger Lambda importing the contracts entry point', () => {
+  expect(lambdaContracts).toEqual([]);
 });
 
 test('lint accepts a contract that imports only zod', () => {

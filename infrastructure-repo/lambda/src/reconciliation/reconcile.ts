@@ -6,8 +6,8 @@ import {
   type LedgerStatus,
   ledgerObjectKey,
   ledgerVersion,
+  S3_PREFIXES,
 } from '@glue-platform/shared-constructs/contracts';
-import { S3_PREFIXES } from '@glue-platform/shared-constructs/src/naming';
 
 import { ledgerKeyId, lookUpLedger, type LookupOptions } from './ledger-lookup';
 import { type CandidateVersion, listCandidateVersions } from './list-versions';

@@ -1,4 +1,4 @@
-import { S3_PREFIXES } from '@glue-platform/shared-constructs/src/naming';
+import { S3_PREFIXES } from '@glue-platform/shared-constructs/contracts';
 
 /**
  * Where reports go: under the assets bucket's `reports/`, beside the run reports. Free of the SDK, so the stack's

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 
 import { DEFAULT_TIME_LIMITS } from '../../src/deadline';
@@ -14,6 +16,7 @@ import { DEFAULT_MAX_BYTES_PER_MANIFEST, DEFAULT_MAX_OBJECTS_PER_MANIFEST } from
 export const INPUT_BUCKET = 'glue-platform-dev-input-222222222222-eu-west-1';
 export const ASSETS_BUCKET = 'glue-platform-dev-assets-222222222222-eu-west-1';
 export const JOB_NAME = 'glue-platform-dev-file-processor';
+export const LEDGER_TABLE = 'glue-platform-dev-file-ledger';
 export const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:222222222222:glue-platform-dev-trigger';
 export const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/222222222222/glue-platform-dev-trigger';
 
@@ -86,11 +89,16 @@ export const testDeps = (overrides: Partial<BatchDeps> = {}): BatchDeps => {
       glueJobName: JOB_NAME,
       maxObjectsPerManifest: DEFAULT_MAX_OBJECTS_PER_MANIFEST,
       maxBytesPerManifest: DEFAULT_MAX_BYTES_PER_MANIFEST,
+      ledgerTableName: LEDGER_TABLE,
+      ledgerRetentionDays: 400,
+      fileMetricsNamespace: 'glue-platform/dev/files',
     },
     clients: {
       s3: new S3Client({ region: 'eu-west-1' }),
       glue: new GlueClient({ region: 'eu-west-1' }),
+      glueStart: new GlueClient({ region: 'eu-west-1', maxAttempts: 1 }),
       sqs: new SQSClient({ region: 'eu-west-1' }),
+      ledger: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
     },
     now: () => new Date('2026-11-23T10:20:00.000Z'),
     newManifestId: () => `manifest-${(sequence += 1)}`,

@@ -1,4 +1,4 @@
-import { ASSETS_BUCKET, JOB_NAME } from './events';
+import { ASSETS_BUCKET, JOB_NAME, LEDGER_TABLE } from './events';
 
 /** The environment the stack gives the function; imported before the handler, which reads it on load. */
 export const HANDLER_ENV = {
@@ -7,6 +7,9 @@ export const HANDLER_ENV = {
   MAX_OBJECTS_PER_MANIFEST: '1000',
   POWERTOOLS_SERVICE_NAME: 'glue-trigger',
   POWERTOOLS_METRICS_NAMESPACE: 'GluePlatform/Trigger',
+  LEDGER_TABLE_NAME: LEDGER_TABLE,
+  LEDGER_RETENTION_DAYS: '400',
+  FILE_METRICS_NAMESPACE: 'glue-platform/dev/files',
 };
 
 Object.assign(process.env, HANDLER_ENV);
