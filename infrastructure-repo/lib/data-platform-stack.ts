@@ -1,5 +1,7 @@
 import {
+  DEFAULT_JOB_ID,
   exportValue,
+  glueJobName,
   NameContext,
   PlatformConfig,
   StageConfig,
@@ -18,6 +20,7 @@ import { GlueCatalog } from './glue-catalog';
 import { GlueRunFailureRule } from './glue-run-failure-rule';
 import { ExportCheckRole } from './roles/export-check-role';
 import { GlueJobRole } from './roles/glue-job-role';
+import { OperatorRole } from './roles/operator-role';
 import { ReconciliationFunctionRole, reconciliationLogGroupName } from './roles/reconciliation-function-role';
 import { SmokeTestRole } from './roles/smoke-test-role';
 import { TriggerFunctionRole, triggerLogGroupName } from './roles/trigger-function-role';
@@ -53,6 +56,8 @@ export class DataPlatformStack extends Stack {
   readonly reconciliation: FileReconciliation;
   readonly stageAlarms: StageAlarms;
   readonly dashboard: StageDashboard;
+  /** What operators act through with the `glue-platform` CLI (docs/operations.md, CLI). */
+  readonly operatorRole: OperatorRole;
 
   constructor(scope: Construct, id: string, props: DataPlatformStackProps) {
     const ctx = stageContext(props.config, props.stage.name);
@@ -105,6 +110,15 @@ export class DataPlatformStack extends Stack {
       topic: this.alarmTopic.topic,
       trigger: this.trigger,
       reconciliation: this.reconciliation,
+    });
+    this.operatorRole = new OperatorRole(this, 'OperatorRole', {
+      ctx,
+      key,
+      buckets: this.buckets,
+      queue: this.trigger.queue,
+      deadLetterQueue: this.trigger.deadLetterQueue,
+      ledgerTable: this.fileLedger.table,
+      jobName: glueJobName(ctx, DEFAULT_JOB_ID),
     });
     this.dashboard = new StageDashboard(this, 'Dashboard', {
       ctx,

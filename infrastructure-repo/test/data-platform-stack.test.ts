@@ -169,3 +169,22 @@ describe('the alarm topic', () => {
     });
   });
 });
+
+describe('the operator role', () => {
+  test('every stage has one, named for the CLI and trusted by roles of its own account only', () => {
+    for (const stage of built.config.stages) {
+      const template = built.template(stage.name);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: `glue-etl-${stage.name}-operator`,
+        AssumeRolePolicyDocument: {
+          Statement: [
+            Match.objectLike({
+              Principal: { AWS: `arn:aws:iam::${stage.account}:root` },
+              Condition: { ArnLike: { 'aws:PrincipalArn': [Match.objectLike({})] } },
+            }),
+          ],
+        },
+      });
+    }
+  });
+});
