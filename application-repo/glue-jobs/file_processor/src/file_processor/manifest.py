@@ -1,4 +1,4 @@
-"""The manifest the trigger hands a run: the Python twin of `shared-constructs/src/manifest.ts`.
+"""The manifest the trigger hands a run: the Python twin of `shared-constructs/src/contracts/manifest.ts`.
 
 The zod schema on the TypeScript side is the authority; this parser accepts exactly what it accepts (strict objects,
 the same patterns) so a manifest the trigger writes is never refused here and a hand-written one that the trigger
