@@ -28,6 +28,8 @@ export interface Stage {
   readonly queue: string;
   readonly deadLetterQueue: string;
   readonly ledgerTable: string;
+  /** The config's `fileLedger.retentionDays`: what the trigger and the job give an item, so a claim here does too. */
+  readonly ledgerRetentionDays: number;
   readonly jobName: string;
   readonly database: string;
   readonly operatorRoleArn: string;
@@ -65,6 +67,7 @@ export function resolveStage(
     queue: triggerQueueName(ctx),
     deadLetterQueue: triggerDeadLetterQueueName(ctx),
     ledgerTable: fileLedgerTableName(ctx),
+    ledgerRetentionDays: config.fileLedger.retentionDays,
     jobName: glueJobName(ctx, DEFAULT_JOB_ID),
     database: glueDatabaseName(ctx),
     operatorRoleArn: `arn:aws:iam::${ctx.account}:role/${operatorRoleName(ctx)}`,

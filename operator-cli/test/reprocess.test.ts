@@ -138,6 +138,9 @@ test('claims a version the ledger has never seen', async () => {
     current.versionId,
   );
   expect(item).toMatchObject({ status: 'started', dataset: 'fresh', attempts: 1 });
+  // It expires when the config's fileLedger.retentionDays says, as the trigger's and the job's items do.
+  const days = (Number(item?.expiresAt) - Date.parse(String(item?.updatedAt)) / 1000) / 86_400;
+  expect(Math.round(days)).toBe(emu.stage.ledgerRetentionDays);
 }, 30_000);
 
 test('refuses with exit 1 while a run holds the version, and starts nothing', async () => {

@@ -44,9 +44,6 @@ const reprocessManifestId = (now: Date, table: string): string =>
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-reprocess-${table}-${randomBytes(4).toString('hex')}`;
 
-/** Ledger items expire this long after their last claim, as the trigger's do. */
-const LEDGER_RETENTION_SECONDS = 90 * 86400;
-
 export async function reprocessCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseOrExplain(REPROCESS_USAGE, () =>
     parseArgs({
@@ -129,7 +126,7 @@ export async function reprocessCommand(argv: readonly string[], io: CliIo): Prom
     ),
   );
 
-  const expiresAt = Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_SECONDS;
+  const expiresAt = Math.floor(now.getTime() / 1000) + stage.ledgerRetentionDays * 86_400;
   const claimed: LedgerItem = {
     itemVersion: LEDGER_ITEM_VERSION,
     objectKey,
