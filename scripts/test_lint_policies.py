@@ -50,6 +50,16 @@ def test_resolves_references_to_arns_of_their_resource_type() -> None:
     assert arn == "arn:aws:s3:::glue-etl-dev-data/incoming/*"
 
 
+def test_resolves_a_dynamodb_table_v2_which_synthesizes_as_a_global_table() -> None:
+    template = template_with({})
+    template["Resources"]["Ledger"] = {
+        "Type": "AWS::DynamoDB::GlobalTable",
+        "Properties": {"TableName": "glue-etl-dev-file-ledger"},
+    }
+    arn = Resolver(template).resolve({"Fn::GetAtt": ["Ledger", "Arn"]}, "test")
+    assert arn.endswith(":table/glue-etl-dev-file-ledger")
+
+
 def test_a_read_of_every_object_in_the_account_is_a_finding(tmp_path: Path) -> None:
     path = tmp_path / "t.template.json"
     path.write_text(json.dumps(template_with({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})))

@@ -122,6 +122,7 @@ test('grants exactly what the CLI calls, on the stage resources, and nothing tha
       'ClaimInputObjects',
       'FollowAndStartRuns',
       'ListAthenaResults',
+      'LocateAthenaResults',
       'QueryQuarantineTables',
       'ReadAndEmptyDeadLetterQueue',
       'ReadLedger',
@@ -161,8 +162,14 @@ test('grants exactly what the CLI calls, on the stage resources, and nothing tha
     Resource: [objects(OUTPUT, 'glue_etl_dev.db/*__quarantine/*'), objects(OUTPUT, 'quarantine/*')],
   });
   expect(bySid.WriteAthenaResults).toMatchObject({ Resource: [objects(ASSETS, 'athena-results/*')] });
+  expect(bySid.LocateAthenaResults).toEqual({
+    Sid: 'LocateAthenaResults',
+    Effect: 'Allow',
+    Action: ['s3:GetBucketLocation'],
+    Resource: [`arn:aws:s3:::${ASSETS}`],
+  });
   expect(bySid.ListAthenaResults).toMatchObject({
-    Action: ['s3:GetBucketLocation', 's3:ListBucket'],
+    Action: ['s3:ListBucket'],
     Resource: [`arn:aws:s3:::${ASSETS}`],
     Condition: { StringLike: { 's3:prefix': ['athena-results/*'] } },
   });

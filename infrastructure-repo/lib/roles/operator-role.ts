@@ -118,9 +118,15 @@ export class OperatorRole extends Construct {
         actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [athenaResults],
       }),
+      // GetBucketLocation carries no s3:prefix, so under the prefix condition it would never be allowed.
+      new iam.PolicyStatement({
+        sid: 'LocateAthenaResults',
+        actions: ['s3:GetBucketLocation'],
+        resources: [buckets.assets.bucketArn],
+      }),
       new iam.PolicyStatement({
         sid: 'ListAthenaResults',
-        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        actions: ['s3:ListBucket'],
         resources: [buckets.assets.bucketArn],
         conditions: { StringLike: { 's3:prefix': [`${OPERATOR_ATHENA_RESULTS_PREFIX}*`] } },
       }),
