@@ -1,4 +1,5 @@
-import { AwsCli } from '../../lib/steps/aws-cli';
+import { AwsCli } from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
+
 import { runExportCheck } from '../../lib/steps/export-check/run-export-check';
 
 const env: NodeJS.ProcessEnv = {

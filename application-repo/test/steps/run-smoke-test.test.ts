@@ -1,6 +1,6 @@
 import { RunReport } from '@glue-platform/shared-constructs/contracts';
+import { AwsCli } from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
 
-import { AwsCli } from '../../lib/steps/aws-cli';
 import { runSmokeTest, SmokeTestDeps } from '../../lib/steps/smoke-test/run-smoke-test';
 
 import { failedCommitReport, SMOKE_SNAPSHOT_ID, smokeRunReport } from './smoke-run-report';

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 import {
   exportCheckRoleName,
   PIPELINE_STEPS,
@@ -6,10 +8,10 @@ import {
   StageConfig,
   stageStackName,
 } from '@glue-platform/shared-constructs';
+import { embeddedScriptCommands } from '@glue-platform/shared-constructs/src/pipeline/steps/embedded-script';
 import { Duration } from 'aws-cdk-lib';
 
 import { applicationImportNames } from '../../contract-imports';
-import { embeddedScriptCommands } from '../embedded-script';
 import { StageRoleStep } from '../stage-role';
 import { STEP_ENV } from '../step-env';
 
@@ -37,7 +39,7 @@ export class ExportCheckStep extends StageRoleStep {
       ctx,
       step: PIPELINE_STEPS.exportCheck,
       stageRoleName: exportCheckRoleName(ctx),
-      commands: embeddedScriptCommands(__dirname, 'run-export-check'),
+      commands: embeddedScriptCommands(path.join(__dirname, 'run-export-check.ts'), 'run-export-check.js'),
       env: {
         [STEP_ENV.expectedExports]: expectedExports.join(','),
         [STEP_ENV.infrastructureStack]: stageStackName(ctx, 'infrastructure'),

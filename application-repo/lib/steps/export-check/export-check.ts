@@ -1,4 +1,4 @@
-import { isRecord } from '../aws-cli';
+import { isRecord } from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
 
 /** Where the check ran and what to deploy when it fails. */
 export interface ExportCheckTarget {

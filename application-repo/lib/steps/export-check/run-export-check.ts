@@ -1,4 +1,11 @@
-import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from '../aws-cli';
+import {
+  assumeRole,
+  AwsCli,
+  commandError,
+  parseCliJsonOrEmpty,
+  runAwsCli,
+} from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
+
 import { requireEnv, STEP_ENV } from '../step-env';
 
 import {
@@ -44,7 +51,7 @@ export function runExportCheck({ aws, env, log }: ExportCheckDeps): boolean {
   const output = aws(['cloudformation', 'list-exports', '--region', target.region], stageEnv);
   const missing = missingExports(
     expected,
-    exportedNames(parseCliJson(output, 'cloudformation list-exports')),
+    exportedNames(parseCliJsonOrEmpty(output, 'cloudformation list-exports')),
   );
   log(
     missing.length === 0

@@ -3,7 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { assumeRole, AwsCli, parseCliJson, runAwsCli } from '../aws-cli';
+import {
+  assumeRole,
+  AwsCli,
+  parseCliJsonOrEmpty,
+  runAwsCli,
+} from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
+
 import { DEFAULT_SMOKE_WAIT_SECONDS, requireEnv, secondsFromEnv, STEP_ENV } from '../step-env';
 
 import {
@@ -63,7 +69,7 @@ export async function runSmokeTest(deps: SmokeTestDeps): Promise<boolean> {
 
   const stageEnv = assumeRole(aws, requireEnv(env, STEP_ENV.stageRoleArn), `smoke-test-${stageName}`, env);
   const cli = (args: readonly string[], what: string): unknown =>
-    parseCliJson(aws([...args, '--region', region], stageEnv), what);
+    parseCliJsonOrEmpty(aws([...args, '--region', region], stageEnv), what);
 
   const startedAt = deps.now();
   const stem = smokeTestFileStem(new Date(startedAt), deps.randomHex());

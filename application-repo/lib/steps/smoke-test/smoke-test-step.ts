@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 import {
   assetsBucketName,
   DEFAULT_JOB_ID,
@@ -12,9 +14,9 @@ import {
   stageContext,
   StageConfig,
 } from '@glue-platform/shared-constructs';
+import { embeddedScriptCommands } from '@glue-platform/shared-constructs/src/pipeline/steps/embedded-script';
 import { Duration } from 'aws-cdk-lib';
 
-import { embeddedScriptCommands } from '../embedded-script';
 import { StageRoleStep } from '../stage-role';
 import { DEFAULT_SMOKE_WAIT_SECONDS, STEP_ENV } from '../step-env';
 
@@ -59,7 +61,7 @@ export class SmokeTestStep extends StageRoleStep {
       ctx,
       step: PIPELINE_STEPS.smokeTest,
       stageRoleName: smokeTestRoleName(ctx),
-      commands: embeddedScriptCommands(__dirname, 'run-smoke-test'),
+      commands: embeddedScriptCommands(path.join(__dirname, 'run-smoke-test.ts'), 'run-smoke-test.js'),
       env: {
         [STEP_ENV.inputBucket]: inputBucketName(ctx),
         [STEP_ENV.assetsBucket]: assetsBucketName(ctx),

@@ -1,6 +1,5 @@
 import { parseRunReport, RunReport, RunReportFile } from '@glue-platform/shared-constructs/contracts';
-
-import { commandError, isRecord } from '../aws-cli';
+import { commandError, isRecord } from '@glue-platform/shared-constructs/src/pipeline/steps/aws-cli';
 
 /** Glue job-run states after which nothing changes. */
 const FINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'TIMEOUT', 'ERROR', 'EXPIRED']);

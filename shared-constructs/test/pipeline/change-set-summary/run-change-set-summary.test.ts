@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { AwsCli } from '../../../src/pipeline/steps/change-set-summary/aws-cli';
+import { AwsCli } from '../../../src/pipeline/steps/aws-cli';
 import { SUMMARY_SCRIPT } from '../../../src/pipeline/steps/change-set-summary/change-set-summary-step';
 import {
   consoleObjectUrl,

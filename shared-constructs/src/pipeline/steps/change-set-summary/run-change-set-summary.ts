@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from './aws-cli';
+import { assumeRole, AwsCli, commandError, parseCliJson, runAwsCli } from '../aws-cli';
+
 import { renderHtml, renderMarkdown, SummaryContext } from './render';
 import { parseTargets, requireEnv, SUMMARY_ENV, SummaryTarget } from './step-env';
 import { StackChangeSummary, summarizeChangeSet } from './summarize';

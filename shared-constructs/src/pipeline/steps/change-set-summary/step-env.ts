@@ -1,3 +1,5 @@
+import { isRecord } from '../aws-cli';
+
 /**
  * Environment variables the change-set summary step sets and its script reads. One list, so the construct and
  * the script cannot disagree on a name.
@@ -25,9 +27,6 @@ export interface SummaryTarget {
   /** A read-only role in the stack's account that may describe the change set. */
   readonly roleArn: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const TARGET_FIELDS = ['stackName', 'changeSetName', 'account', 'region', 'roleArn'] as const;
 

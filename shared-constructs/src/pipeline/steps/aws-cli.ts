@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 
+// The AWS CLI plumbing of the pipeline step scripts (those of shared-constructs and of the apps). Node built-ins
+// only: the scripts are bundled into the step's commands and must not pull aws-cdk-lib in.
+
 /** Runs one AWS CLI command with `env` and returns its standard output; throws when the command fails. */
 export type AwsCli = (args: readonly string[], env: NodeJS.ProcessEnv) => string;
 
@@ -12,9 +15,8 @@ export const runAwsCli: AwsCli = (args, env) =>
     maxBuffer: 64 * 1024 * 1024,
   });
 
-/** The CLI's output as JSON; an empty output (some commands print nothing when there are no results) is `{}`. */
+/** The CLI's output as JSON; output that is not JSON (an empty one included) is an error naming the command. */
 export function parseCliJson(output: string, command: string): unknown {
-  if (output.trim() === '') return {};
   try {
     return JSON.parse(output) as unknown;
   } catch {
@@ -22,12 +24,26 @@ export function parseCliJson(output: string, command: string): unknown {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/**
+ * The CLI's output as JSON, for commands that print nothing when they have no results: an empty output is `{}`.
+ */
+export function parseCliJsonOrEmpty(output: string, command: string): unknown {
+  return output.trim() === '' ? {} : parseCliJson(output, command);
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** The environment for commands run as the assumed role, from `aws sts assume-role` output. */
-export function credentialsEnv(assumeRoleOutput: unknown, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const credentials = isRecord(assumeRoleOutput) ? assumeRoleOutput.Credentials : undefined;
+/** Assumes `roleArn` and returns an environment that acts as it (and only as it: no profile). */
+export function assumeRole(
+  aws: AwsCli,
+  roleArn: string,
+  sessionName: string,
+  baseEnv: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  const args = ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', sessionName];
+  const output = parseCliJsonOrEmpty(aws(args, baseEnv), 'sts assume-role');
+  const credentials = isRecord(output) ? output.Credentials : undefined;
   if (
     !isRecord(credentials) ||
     typeof credentials.AccessKeyId !== 'string' ||
@@ -35,7 +51,7 @@ export function credentialsEnv(assumeRoleOutput: unknown, baseEnv: NodeJS.Proces
     typeof credentials.SessionToken !== 'string'
   ) {
     throw new Error(
-      'aws sts assume-role returned no Credentials with AccessKeyId, SecretAccessKey and SessionToken',
+      `aws sts assume-role ${roleArn} returned no Credentials with AccessKeyId, SecretAccessKey and SessionToken`,
     );
   }
   // A profile would take precedence over the variables below; the step must act as the assumed role only.
@@ -49,18 +65,7 @@ export function credentialsEnv(assumeRoleOutput: unknown, baseEnv: NodeJS.Proces
   };
 }
 
-/** Assumes `roleArn` and returns the environment that acts as it. */
-export function assumeRole(
-  aws: AwsCli,
-  roleArn: string,
-  sessionName: string,
-  baseEnv: NodeJS.ProcessEnv,
-): NodeJS.ProcessEnv {
-  const args = ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', sessionName];
-  return credentialsEnv(parseCliJson(aws(args, baseEnv), 'sts assume-role'), baseEnv);
-}
-
-/** The message of a failed CLI command, with its standard error when execFileSync captured it. */
+/** The message of a failed CLI command: its standard error when execFileSync captured one, else the error's. */
 export function commandError(error: unknown): string {
   if (isRecord(error) && (typeof error.stderr === 'string' || Buffer.isBuffer(error.stderr))) {
     const stderr = String(error.stderr).trim();
@@ -68,5 +73,3 @@ export function commandError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
-
-export { isRecord };
