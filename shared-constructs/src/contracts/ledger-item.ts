@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 
-import { ContractProblem, formatProblems, validate } from './private/contract-problems';
+import { ContractError, parseContract } from './private/contract-error';
+import { ContractProblem } from './private/contract-problems';
 
 /**
  * The file ledger: one DynamoDB item per uploaded object version, in the stage's table `glue-etl-<stage>-file-ledger`.
@@ -184,19 +185,13 @@ export type LedgerItem = z.infer<typeof ledgerItemSchema>;
 export type LedgerItemProblem = ContractProblem;
 
 /** Thrown with every problem of an item at once. */
-export class LedgerItemError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: readonly LedgerItemProblem[],
-  ) {
-    super(`Invalid ledger item ${source}: ${problems.length} problem(s)\n${formatProblems(problems)}`);
-    this.name = 'LedgerItemError';
+export class LedgerItemError extends ContractError {
+  constructor(source: string, problems: readonly LedgerItemProblem[]) {
+    super('LedgerItemError', 'ledger item', source, problems);
   }
 }
 
 /** A ledger item from an unmarshalled DynamoDB item; throws a LedgerItemError listing every problem. */
 export function parseLedgerItem(item: unknown, source = 'item'): LedgerItem {
-  const result = validate(ledgerItemSchema, item);
-  if ('problems' in result) throw new LedgerItemError(source, result.problems);
-  return result.data;
+  return parseContract(ledgerItemSchema, item, (problems) => new LedgerItemError(source, problems));
 }

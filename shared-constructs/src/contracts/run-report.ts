@@ -1,7 +1,8 @@
 // zod/mini: the smoke-test step embeds this contract in its buildspec, where classic zod would add ~450 KB.
 import * as z from 'zod/mini';
 
-import { ContractProblem, formatProblems, validate } from './private/contract-problems';
+import { ContractError, parseContract } from './private/contract-error';
+import { ContractProblem } from './private/contract-problems';
 
 /**
  * The run report: what one run of `file_processor` did with every file of its manifest, written as JSON to
@@ -277,13 +278,9 @@ export type RunReportTypeConflict = z.infer<typeof runReportTypeConflictSchema>;
 export type RunReportProblem = ContractProblem;
 
 /** Thrown with every problem of a report at once. */
-export class RunReportError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: readonly RunReportProblem[],
-  ) {
-    super(`Invalid run report ${source}: ${problems.length} problem(s)\n${formatProblems(problems)}`);
-    this.name = 'RunReportError';
+export class RunReportError extends ContractError {
+  constructor(source: string, problems: readonly RunReportProblem[]) {
+    super('RunReportError', 'run report', source, problems);
   }
 }
 
@@ -292,7 +289,5 @@ export class RunReportError extends Error {
  * @param source where the report was read, for the message. @default 'object'
  */
 export function parseRunReport(json: unknown, source = 'object'): RunReport {
-  const result = validate(runReportSchema, json);
-  if ('problems' in result) throw new RunReportError(source, result.problems);
-  return result.data;
+  return parseContract(runReportSchema, json, (problems) => new RunReportError(source, problems));
 }
