@@ -8,19 +8,19 @@ import {
   NameContext,
   reconciliationFunctionName,
 } from '@glue-platform/shared-constructs';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 import { RECONCILIATION_METRICS, RECONCILIATION_SERVICE } from '../lambda/src/reconciliation/metric-names';
 
+import { createStageFunction } from './private/stage-function';
 import { reconciliationLogGroupName } from './roles/reconciliation-function-role';
 
 export interface FileReconciliationProps {
@@ -66,25 +66,14 @@ export class FileReconciliation extends Construct {
     const { ctx, fileLedger } = props;
     this.ctx = ctx;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: reconciliationLogGroupName(ctx),
-      retention: logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: props.key,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    const created = createStageFunction(this, {
       functionName: reconciliationFunctionName(ctx),
       description: `Reports uploads to ${inputBucketName(ctx)} that reached no end in the file ledger`,
       entry: RECONCILIATION_ENTRY,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       // The listing stops two minutes before this (LISTING_RESERVE_MS), leaving the lookups and the report time.
       timeout: Duration.minutes(10),
       role: props.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         INPUT_BUCKET_NAME: inputBucketName(ctx),
         LEDGER_TABLE_NAME: fileLedgerTableName(ctx),
@@ -93,15 +82,14 @@ export class FileReconciliation extends Construct {
         LEDGER_RETENTION_DAYS: String(fileLedger.retentionDays),
         POWERTOOLS_SERVICE_NAME: RECONCILIATION_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: reconciliationNamespace(ctx),
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        forceDockerBundling: false,
-      },
+      logGroupName: reconciliationLogGroupName(ctx),
+      logRetention: logs.RetentionDays.THREE_MONTHS,
+      key: props.key,
+      retainData: props.retainData,
     });
+    this.function = created.function;
+    this.logGroup = created.logGroup;
     this.schedule = new events.Rule(this, 'Schedule', {
       description: `Reconciles the uploads of ${ctx.project} stage ${ctx.stage} with the file ledger`,
       schedule: events.Schedule.expression(fileLedger.reconciliation.schedule),

@@ -13,12 +13,11 @@ import {
   triggerFunctionName,
   triggerQueueName,
 } from '@glue-platform/shared-constructs';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -33,6 +32,7 @@ import {
 } from '../lambda/src/trigger-config';
 
 import { s3BucketArn } from './private/arns';
+import { createStageFunction } from './private/stage-function';
 import { triggerLogGroupName } from './roles/trigger-function-role';
 
 export interface UploadTriggerProps {
@@ -143,24 +143,13 @@ export class UploadTrigger extends Construct {
     if (!policyDependable) throw new Error(`${this.node.path}: the trigger queue did not get a queue policy`);
     this.notifyOnUpload(props.inputBucket, policyDependable);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: triggerLogGroupName(ctx),
-      retention: logs.RetentionDays.ONE_MONTH,
-      encryptionKey: key,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    const created = createStageFunction(this, {
       functionName: triggerFunctionName(ctx),
       description: `Starts Glue runs for CSV files landing in ${inputBucketName(ctx)}`,
       entry: TRIGGER_ENTRY,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,
       role: props.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         ASSETS_BUCKET_NAME: assetsBucketName(ctx),
         GLUE_JOB_NAME: glueJobName(ctx, DEFAULT_JOB_ID),
@@ -171,15 +160,14 @@ export class UploadTrigger extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: triggerMetricsNamespace(ctx),
         MAX_OBJECTS_PER_MANIFEST: String(maxObjectsPerManifest),
         MAX_BYTES_PER_MANIFEST: String(maxBytesPerManifest),
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        forceDockerBundling: false,
-      },
+      logGroupName: triggerLogGroupName(ctx),
+      logRetention: logs.RetentionDays.ONE_MONTH,
+      key,
+      retainData: props.retainData,
     });
+    this.function = created.function;
+    this.logGroup = created.logGroup;
     this.function.addEventSource(
       new eventSources.SqsEventSource(this.queue, {
         // Lambda also caps a batch at its 6 MB payload (about 4,000 S3 notifications), so a large burst still

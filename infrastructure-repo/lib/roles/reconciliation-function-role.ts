@@ -1,5 +1,4 @@
 import {
-  acknowledgeWildcardResource,
   assetsBucketName,
   fileLedgerTableName,
   inputBucketName,
@@ -13,7 +12,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 import { RECONCILIATION_REPORT_PREFIX } from '../../lambda/src/reconciliation/report-location';
-import { dynamodbTableArn, logGroupArn, s3BucketArn, s3ObjectsArn } from '../private/arns';
+import { dynamodbTableArn, s3BucketArn, s3ObjectsArn } from '../private/arns';
+
+import { createFunctionRole, functionLogGroupName } from './function-role';
 
 export interface ReconciliationFunctionRoleProps {
   /** Names of the stage. */
@@ -24,7 +25,7 @@ export interface ReconciliationFunctionRoleProps {
 
 /** The reconciliation function's log group: `/aws/lambda/<function name>`, created by the stack with a retention. */
 export const reconciliationLogGroupName = (ctx: NameContext): string =>
-  `/aws/lambda/${reconciliationFunctionName(ctx)}`;
+  functionLogGroupName(reconciliationFunctionName(ctx));
 
 /**
  * The reconciliation function's role: it lists the versions under `incoming/`, reads the ledger and writes its
@@ -37,7 +38,6 @@ export class ReconciliationFunctionRole extends Construct {
     super(scope, id);
     const { ctx, key } = props;
     const reports = s3ObjectsArn(assetsBucketName(ctx), RECONCILIATION_REPORT_PREFIX);
-    const logStreams = `${logGroupArn(ctx, reconciliationLogGroupName(ctx))}:log-stream:*`;
 
     const statements = [
       new iam.PolicyStatement({
@@ -62,29 +62,22 @@ export class ReconciliationFunctionRole extends Construct {
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'],
         resources: [key.keyArn],
       }),
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logStreams],
-      }),
     ];
 
-    this.role = new iam.Role(this, 'Resource', {
+    this.role = createFunctionRole(this, {
+      ctx,
       roleName: reconciliationRoleName(ctx),
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Reconciliation of ${ctx.project} stage ${ctx.stage}: uploads under incoming/ against the file ledger`,
-      inlinePolicies: { Reconciliation: new iam.PolicyDocument({ statements }) },
+      policyName: 'Reconciliation',
+      statements,
+      logGroupName: reconciliationLogGroupName(ctx),
+      wildcards: [
+        {
+          resource: reports,
+          reason:
+            'Each run writes one report with a new timestamped key, only under reports/reconciliation/.',
+        },
+      ],
     });
-
-    acknowledgeWildcardResource(
-      this.role,
-      reports,
-      'Each run writes one report with a new timestamped key, only under reports/reconciliation/.',
-    );
-    acknowledgeWildcardResource(
-      this.role,
-      logStreams,
-      'Lambda creates a new log stream per execution environment in the function own log group.',
-    );
   }
 }

@@ -1,5 +1,4 @@
 import {
-  acknowledgeWildcardResource,
   assetsBucketName,
   DEFAULT_JOB_ID,
   fileLedgerTableName,
@@ -15,7 +14,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-import { dynamodbTableArn, glueArn, logGroupArn, s3ObjectsArn } from '../private/arns';
+import { dynamodbTableArn, glueArn, s3ObjectsArn } from '../private/arns';
+
+import { createFunctionRole, functionLogGroupName } from './function-role';
 
 export interface TriggerFunctionRoleProps {
   /** Names of the stage. */
@@ -25,7 +26,8 @@ export interface TriggerFunctionRoleProps {
 }
 
 /** The trigger function's log group: `/aws/lambda/<function name>`, created by the stack with a retention. */
-export const triggerLogGroupName = (ctx: NameContext): string => `/aws/lambda/${triggerFunctionName(ctx)}`;
+export const triggerLogGroupName = (ctx: NameContext): string =>
+  functionLogGroupName(triggerFunctionName(ctx));
 
 /**
  * The trigger function's role, written out statement by statement: it reads its queue, writes manifests and
@@ -38,7 +40,6 @@ export class TriggerFunctionRole extends Construct {
     super(scope, id);
     const { ctx, key } = props;
     const manifests = s3ObjectsArn(assetsBucketName(ctx), S3_PREFIXES.manifests);
-    const logStreams = `${logGroupArn(ctx, triggerLogGroupName(ctx))}:log-stream:*`;
 
     const statements = [
       new iam.PolicyStatement({ sid: 'WriteManifests', actions: ['s3:PutObject'], resources: [manifests] }),
@@ -75,29 +76,22 @@ export class TriggerFunctionRole extends Construct {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:DescribeKey'],
         resources: [key.keyArn],
       }),
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logStreams],
-      }),
     ];
 
-    this.role = new iam.Role(this, 'Resource', {
+    this.role = createFunctionRole(this, {
+      ctx,
       roleName: triggerFunctionRoleName(ctx),
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Trigger function of ${ctx.project} stage ${ctx.stage}: SQS to manifests to Glue runs`,
-      inlinePolicies: { Trigger: new iam.PolicyDocument({ statements }) },
+      policyName: 'Trigger',
+      statements,
+      logGroupName: triggerLogGroupName(ctx),
+      wildcards: [
+        {
+          resource: manifests,
+          reason:
+            'The trigger writes one manifest per dataset and invocation with a new key, only under manifests/.',
+        },
+      ],
     });
-
-    acknowledgeWildcardResource(
-      this.role,
-      manifests,
-      'The trigger writes one manifest per dataset and invocation with a new key, only under manifests/.',
-    );
-    acknowledgeWildcardResource(
-      this.role,
-      logStreams,
-      'Lambda creates a new log stream per execution environment in the function own log group.',
-    );
   }
 }
