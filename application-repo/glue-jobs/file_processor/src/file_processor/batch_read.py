@@ -36,6 +36,8 @@ from file_processor.table_schema import (
 _GLOB_CHARACTERS = "\\*?[]{}"
 _PATH = "__path"
 _QUOTE = '"'
+SOURCE_INDEX = "__source"
+"""The row's file, as its index in the run's plans (BatchRead.plans)."""
 
 
 @dataclass(frozen=True)
@@ -90,27 +92,76 @@ def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[
     return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
 
 
-def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+@dataclass(frozen=True)
+class BatchRead:
+    """The run's read: `rows` holds each row's typed columns, `_reason`, `_raw_record` and `__source`, the index of
+    its file in `plans`; `with_sources` adds the metadata columns to rows derived from it.
+
+    The metadata columns are added after the cache, not before: the run's instant and job are one value each, and
+    a file's three source strings are one per file, yet cached per row they took more room than the data (every
+    row of a 1 GB file carried about 150 bytes of them) and building and reading them back cost as much time.
+    """
+
+    rows: DataFrame
+    plans: tuple[FilePlan, ...]
+    stamp: RunStamp
+
+    def plan_of(self, index: int) -> FilePlan:
+        return self.plans[index]
+
+    def with_sources(self, rows: DataFrame) -> DataFrame:
+        """`rows` (derived from `self.rows`) with the metadata columns, `__source` dropped."""
+        spark = rows.sparkSession
+        sources = spark.createDataFrame(
+            [
+                (index, _source_file(plan), source_key(plan.obj), source_version(plan.obj))
+                for index, plan in enumerate(self.plans)
+            ],
+            T.StructType(
+                [
+                    T.StructField(SOURCE_INDEX, T.IntegerType(), nullable=False),
+                    T.StructField(SOURCE_FILE, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_KEY, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_VERSION, T.StringType(), nullable=False),
+                ]
+            ),
+        )
+        data = [column for column in rows.columns if column != SOURCE_INDEX]
+        joined = rows.join(F.broadcast(sources), on=SOURCE_INDEX, how="inner")
+        return joined.select(
+            *[F.col(f"`{column}`") for column in data],
+            F.lit(self.stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
+            F.col(SOURCE_FILE),
+            F.col(SOURCE_KEY),
+            F.col(SOURCE_VERSION),
+            F.lit(self.stamp.processing_job).alias(PROCESSING_JOB),
+        )
+
+
+def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> BatchRead:
     """Every row of every planned file: typed columns of all plans (null where a file lacks one), `_reason`,
-    `_raw_record` and the metadata columns. Lazy: nothing is read until an action runs."""
-    frames = [_read_group(spark, group, stamp) for group in _groups(plans)]
+    `_raw_record` and `__source`. Lazy: nothing is read until an action runs."""
+    indexed = list(enumerate(plans))
+    frames = [_read_group(spark, group) for group in _groups(indexed)]
     result = frames[0]
     for frame in frames[1:]:
         result = result.unionByName(frame, allowMissingColumns=True)
-    return result
+    return BatchRead(rows=result, plans=tuple(plans), stamp=stamp)
 
 
-def _groups(plans: Sequence[FilePlan]) -> list[list[FilePlan]]:
+def _groups(plans: Sequence[tuple[int, FilePlan]]) -> list[list[tuple[int, FilePlan]]]:
     """Files read together: the same columns in the same order and the same reader (multi-line or by line)."""
     keyed = sorted(plans, key=_group_key)
     return [list(group) for _, group in groupby(keyed, key=_group_key)]
 
 
-def _group_key(plan: FilePlan) -> tuple[bool, tuple[tuple[str, str], ...]]:
+def _group_key(indexed: tuple[int, FilePlan]) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    plan = indexed[1]
     return (plan.multi_line, tuple((column.name, column.type) for column in plan.columns))
 
 
-def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+def _read_group(spark: SparkSession, indexed: Sequence[tuple[int, FilePlan]]) -> DataFrame:
+    plans = [plan for _, plan in indexed]
     columns: Sequence[Column] = plans[0].columns
     reader = spark.read.options(
         header=True,
@@ -125,29 +176,29 @@ def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp)
         [escape_glob(plan.uri) for plan in plans]
     )
     names = _spark_names(raw, plans)
-    with_path = raw.select("*", F.input_file_name().alias(_PATH))
-    validated = add_validation(with_path, columns, keep=(_PATH,))
-    sources = spark.createDataFrame(
-        [(name, _source_file(plan), source_key(plan.obj), source_version(plan.obj)) for name, plan in names.items()],
-        T.StructType(
-            [
-                T.StructField(_PATH, T.StringType(), nullable=False),
-                T.StructField(SOURCE_FILE, T.StringType(), nullable=False),
-                T.StructField(SOURCE_KEY, T.StringType(), nullable=False),
-                T.StructField(SOURCE_VERSION, T.StringType(), nullable=False),
-            ]
-        ),
-    )
-    joined = validated.join(F.broadcast(sources), on=_PATH, how="left")
-    return joined.select(
+    index_of = {id(plan): index for index, plan in indexed}
+    if len(indexed) == 1:
+        # One file: every row is its row, so no file name per row and no join.
+        validated = add_validation(raw, columns)
+        with_source = validated.withColumn(SOURCE_INDEX, F.lit(indexed[0][0]).cast(T.IntegerType()))
+    else:
+        with_path = raw.select("*", F.input_file_name().alias(_PATH))
+        validated = add_validation(with_path, columns, keep=(_PATH,))
+        sources = spark.createDataFrame(
+            [(name, index_of[id(plan)]) for name, plan in names.items()],
+            T.StructType(
+                [
+                    T.StructField(_PATH, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_INDEX, T.IntegerType(), nullable=False),
+                ]
+            ),
+        )
+        with_source = validated.join(F.broadcast(sources), on=_PATH, how="left")
+    return with_source.select(
         *[F.col(f"`{column.name}`") for column in columns],
         F.col(REASON),
         F.col(RAW_RECORD),
-        F.lit(stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
-        F.col(SOURCE_FILE),
-        F.col(SOURCE_KEY),
-        F.col(SOURCE_VERSION),
-        F.lit(stamp.processing_job).alias(PROCESSING_JOB),
+        F.col(SOURCE_INDEX),
     )
 
 
