@@ -8,7 +8,8 @@ missed and the question is which part of "read + validate + cache + count" or of
         --out bench/out/read-breakdown
 
 Every step evaluates all columns of every row (a `noop` write, so nothing is pruned) in one session, after a
-warm-up on the first 10,000 rows; `--repeat N` runs every step N times, interleaved, and reports the minimum.
+warm-up on the first 10,000 rows; `--repeat N` runs every step N times, interleaved, and reports the minimum of
+the wall seconds and of the CPU seconds the Spark JVM used (on a shared machine the CPU seconds are the steadier).
 The steps use the job's own functions (batch_read, row_validation, tables) with the plan the job makes for the
 file, so they follow the job's code as it changes. The cache is filled twice, uncompressed and compressed
 (`spark.sql.inMemoryColumnarStorage.compressed`); the label says which one the job's session uses, and the writes
@@ -37,7 +38,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from bench import FLOOR_SCHEMA  # type: ignore[import-not-found]
+from bench import FLOOR_SCHEMA, jvm_cpu_seconds  # type: ignore[import-not-found]
 
 
 def plan_for(csv_path: Path) -> FilePlan:
@@ -65,7 +66,12 @@ def noop(frame: DataFrame) -> None:
     frame.write.format("noop").mode("overwrite").save()
 
 
-Steps = dict[str, list[float]]
+Steps = dict[str, list[tuple[float, float | None]]]
+"""Per step label: (wall seconds, CPU seconds of the Spark JVM or None) of each round."""
+
+
+def _cpu_text(cpu: float | None) -> str:
+    return "" if cpu is None else f"(JVM CPU {cpu:7.2f} s)"
 
 
 def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, label_width: int = 84) -> None:
@@ -74,11 +80,14 @@ def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, labe
     stamp = RunStamp(processed_at=datetime.now(UTC), processing_job="breakdown/run")
 
     def step(label: str, action: Callable[[], object]) -> None:
+        cpu_before = jvm_cpu_seconds(spark)
         started = time.perf_counter()
         action()
         seconds = time.perf_counter() - started
-        times.setdefault(label, []).append(seconds)
-        print(f"  {label:<{label_width}} {seconds:8.2f} s", flush=True)
+        cpu_after = jvm_cpu_seconds(spark)
+        cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        times.setdefault(label, []).append((seconds, cpu))
+        print(f"  {label:<{label_width}} {seconds:8.2f} s {_cpu_text(cpu)}", flush=True)
 
     def typed_read() -> DataFrame:
         return spark.read.schema(FLOOR_SCHEMA).options(header=True).csv(str(csv_path))
@@ -167,8 +176,9 @@ def main() -> int:
         run_steps(spark, args.csv, args.out / "results", times)
     spark.stop()
     print(f"\nminimum of {args.repeat} round(s):")
-    for label, seconds in times.items():
-        print(f"  {label:<84} {min(seconds):8.2f} s")
+    for label, runs in times.items():
+        cpus = [cpu for _, cpu in runs if cpu is not None]
+        print(f"  {label:<84} {min(wall for wall, _ in runs):8.2f} s {_cpu_text(min(cpus) if cpus else None)}")
     return 0
 
 

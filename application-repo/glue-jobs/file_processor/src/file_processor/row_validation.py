@@ -36,7 +36,6 @@ _MAX_VALUE_IN_REASON = 80
 _REPLACEMENT_CHARACTER = "\ufffd"
 _ROUND_TRIP_TYPES = (INT, BIGINT, DATE)
 _SECONDS_AND_ZULU = len("2026-11-23T10:15:00Z")
-_SECONDS_AND_OFFSET = len("2026-11-23T10:15:00+01:00")
 _UTC_ZONES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "+00:00"})
 """Session time zones in which a local date-time cast to a timestamp is the same instant as with a `Z`."""
 _RAW_PREFIX = "__text_"
@@ -63,7 +62,7 @@ def value_is_valid(name: str, type_name: str) -> SparkColumn:
 def typed_value(name: str, type_name: str, utc_session: bool = False) -> SparkColumn:
     """The value in its type; only meaningful where value_is_valid holds (elsewhere the row is quarantined).
 
-    `utc_session`: the session's time zone is UTC, which lets a timestamp with a zone be cast without Spark
+    `utc_session`: the session's time zone is UTC, which lets a timestamp ending in `Z` be cast without Spark
     parsing the zone (see _timestamp_in_utc_session)."""
     raw = F.col(_quoted(name))
     if type_name == STRING:
@@ -79,29 +78,16 @@ def _timestamp_in_utc_session(name: str) -> SparkColumn:
     """`try_cast(value AS timestamp)` for every value TIMESTAMP_PATTERN accepts, in a session whose zone is UTC.
 
     Spark's cast hands a zone suffix to `ZoneId.of` after two regular-expression replacements, compiled anew for
-    every value: that was over half the cost of validating a file's rows. A value the pattern accepts ends in
-    `Z`, in `+hh:mm`/`-hh:mm`, or in no zone, so the zone is taken apart here instead: the local part is cast in
-    the session's zone (UTC, the same instant as `Z`) and an offset is subtracted from it as plain arithmetic.
-    What Spark refuses stays refused: a zone after a time without seconds (`10:15Z`; Spark stops at the zone,
-    so it is cast as is and gives null), and an offset beyond +-18:00 or with minutes over 59 (`ZoneOffset`'s
-    range). Values the pattern refuses may come out differently, but those rows are quarantined either way.
+    every value: for `...Z`, the usual form, that was over half the cost of validating a timestamp. Here the `Z`
+    is cut off and the rest cast in the session's zone, UTC: the same instant, with no zone to parse. A `Z` after
+    a time without seconds (`10:15Z`) is left to Spark's cast, which refuses it, as are offsets (`+01:00`): taking
+    those apart too made the generated code of a 9-column file's read too long for the JIT compiler (8,000
+    bytes), which cost more than it saved. Values the pattern refuses may come out differently, but their rows
+    are quarantined either way.
     """
-    local_cast = f"try_cast(substring({name}, 1, length({name}) - {{cut}}) AS timestamp)"
-    hours = f"try_cast(substring({name}, -5, 2) AS int)"
-    minutes = f"try_cast(substring({name}, -2, 2) AS int)"
-    sign = f"IF(substring({name}, -6, 1) = '-', -1, 1)"
-    offset_seconds = f"{sign} * ({hours} * 3600 + {minutes} * 60)"
     return F.expr(
-        f"""CASE
-            WHEN endswith({name}, 'Z') AND length({name}) >= {_SECONDS_AND_ZULU}
-                THEN {local_cast.format(cut=1)}
-            WHEN length({name}) >= {_SECONDS_AND_OFFSET} AND substring({name}, -6, 1) IN ('+', '-')
-                THEN IF(
-                    {minutes} <= 59 AND ({hours} < 18 OR ({hours} = 18 AND {minutes} = 0)),
-                    timestamp_micros(unix_micros({local_cast.format(cut=6)}) - {offset_seconds} * 1000000L),
-                    NULL)
-            ELSE try_cast({name} AS timestamp)
-        END"""
+        f"IF(endswith({name}, 'Z') AND length({name}) >= {_SECONDS_AND_ZULU}, "
+        f"try_cast(substring({name}, 1, length({name}) - 1) AS timestamp), try_cast({name} AS timestamp))"
     )
 
 
