@@ -115,7 +115,7 @@ def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, labe
         step(f"read_batch -> persist + count per file ({kind} cache{mark})", partial(_count_per_file, cached))
         if compressed == other_value:
             cached.unpersist(blocking=True)
-    good = batch.with_sources(cached.where(F.col(REASON).isNull()).drop(REASON, "_raw_record"))
+    good = batch.for_tables(cached.where(F.col(REASON).isNull()).drop(REASON, "_raw_record"))
     step(
         "cached good rows + source columns -> plain Parquet (Spark's writer)",
         lambda: _parquet(good, out / "from-cache"),

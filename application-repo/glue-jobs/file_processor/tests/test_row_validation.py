@@ -129,6 +129,19 @@ def test_kept_columns_pass_through_good_and_bad_rows_unchanged(spark: SparkSessi
     assert add_validation(frame, COLUMNS, keep=("__path",)).columns[-1] == "__path"
 
 
+def test_a_column_kept_as_text_is_validated_the_same_and_typed_from_its_text_later(spark: SparkSession) -> None:
+    frame = _frame(spark, (*GOOD[:2], "12.5", *GOOD[3:]), (*GOOD[:2], "12.345", *GOOD[3:]))
+
+    rows = add_validation(frame, COLUMNS, as_text=["amount"])
+    values = rows.select("amount", REASON, typed_value("amount", decimal_type(2)).alias("typed")).collect()
+
+    assert [tuple(row) for row in values] == [
+        ("12.5", None, Decimal("12.50")),
+        ("12.345", "column 'amount' expects decimal(38,2), got '12.345'", Decimal("12.35")),
+    ]
+    assert dict(rows.dtypes)["amount"] == "string"
+
+
 def test_the_corrupt_record_column_is_last_in_the_read_schema() -> None:
     assert string_read_schema(["a", "b"]).fieldNames() == ["a", "b", CORRUPT_RECORD]
 

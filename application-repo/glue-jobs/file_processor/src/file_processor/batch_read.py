@@ -12,7 +12,7 @@ instead of going unnamed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import unquote
@@ -23,7 +23,15 @@ from pyspark.sql import types as T
 
 from file_processor.file_plan import FilePlan
 from file_processor.layout import source_key, source_version
-from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
+from file_processor.row_validation import (
+    CORRUPT_RECORD,
+    RAW_RECORD,
+    REASON,
+    add_validation,
+    kept_as_text,
+    string_read_schema,
+    typed_value,
+)
 from file_processor.table_schema import (
     PROCESSED_AT,
     PROCESSING_JOB,
@@ -94,23 +102,27 @@ def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[
 
 @dataclass(frozen=True)
 class BatchRead:
-    """The run's read: `rows` holds each row's typed columns, `_reason`, `_raw_record` and `__source`, the index of
-    its file in `plans`; `with_sources` adds the metadata columns to rows derived from it.
+    """The run's read: `rows` holds each row's data columns, `_reason`, `_raw_record` and `__source`, the index of
+    its file in `plans`. What the job caches; `for_tables` turns rows derived from it into what the tables take.
 
-    The metadata columns are added after the cache, not before: the run's instant and job are one value each, and
-    a file's three source strings are one per file, yet cached per row they took more room than the data (every
-    row of a 1 GB file carried about 150 bytes of them) and building and reading them back cost as much time.
+    Two things wait until after the cache. The metadata columns: the run's instant and job are one value each, and
+    a file's three source strings are one per file, yet cached per row they took more room than the data and as
+    much time to build and read back. And the typed value of the columns row_validation.kept_as_text names, which
+    are cached as their text.
     """
 
     rows: DataFrame
     plans: tuple[FilePlan, ...]
     stamp: RunStamp
+    as_text: tuple[Column, ...] = ()
+    """Data columns `rows` holds as text, in the type they are written as."""
 
     def plan_of(self, index: int) -> FilePlan:
         return self.plans[index]
 
-    def with_sources(self, rows: DataFrame) -> DataFrame:
-        """`rows` (derived from `self.rows`) with the metadata columns, `__source` dropped."""
+    def for_tables(self, rows: DataFrame) -> DataFrame:
+        """`rows` (derived from `self.rows`) with their data columns in their types and the metadata columns
+        after them, `__source` dropped."""
         spark = rows.sparkSession
         sources = spark.createDataFrame(
             [
@@ -126,10 +138,14 @@ class BatchRead:
                 ]
             ),
         )
+        types = {column.name: column.type for column in self.as_text}
         data = [column for column in rows.columns if column != SOURCE_INDEX]
         joined = rows.join(F.broadcast(sources), on=SOURCE_INDEX, how="inner")
         return joined.select(
-            *[F.col(f"`{column}`") for column in data],
+            *[
+                (typed_value(column, types[column]) if column in types else F.col(f"`{column}`")).alias(column)
+                for column in data
+            ],
             F.lit(self.stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
             F.col(SOURCE_FILE),
             F.col(SOURCE_KEY),
@@ -142,11 +158,12 @@ def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) 
     """Every row of every planned file: typed columns of all plans (null where a file lacks one), `_reason`,
     `_raw_record` and `__source`. Lazy: nothing is read until an action runs."""
     indexed = list(enumerate(plans))
-    frames = [_read_group(spark, group) for group in _groups(indexed)]
+    as_text = {column.name: column for plan in plans for column in plan.columns if kept_as_text(column.type)}
+    frames = [_read_group(spark, group, as_text) for group in _groups(indexed)]
     result = frames[0]
     for frame in frames[1:]:
         result = result.unionByName(frame, allowMissingColumns=True)
-    return BatchRead(rows=result, plans=tuple(plans), stamp=stamp)
+    return BatchRead(rows=result, plans=tuple(plans), stamp=stamp, as_text=tuple(as_text.values()))
 
 
 def _groups(plans: Sequence[tuple[int, FilePlan]]) -> list[list[tuple[int, FilePlan]]]:
@@ -160,7 +177,7 @@ def _group_key(indexed: tuple[int, FilePlan]) -> tuple[bool, tuple[tuple[str, st
     return (plan.multi_line, tuple((column.name, column.type) for column in plan.columns))
 
 
-def _read_group(spark: SparkSession, indexed: Sequence[tuple[int, FilePlan]]) -> DataFrame:
+def _read_group(spark: SparkSession, indexed: Sequence[tuple[int, FilePlan]], as_text: Collection[str]) -> DataFrame:
     plans = [plan for _, plan in indexed]
     columns: Sequence[Column] = plans[0].columns
     reader = spark.read.options(
@@ -179,11 +196,11 @@ def _read_group(spark: SparkSession, indexed: Sequence[tuple[int, FilePlan]]) ->
     index_of = {id(plan): index for index, plan in indexed}
     if len(indexed) == 1:
         # One file: every row is its row, so no file name per row and no join.
-        validated = add_validation(raw, columns)
+        validated = add_validation(raw, columns, as_text=as_text)
         with_source = validated.withColumn(SOURCE_INDEX, F.lit(indexed[0][0]).cast(T.IntegerType()))
     else:
         with_path = raw.select("*", F.input_file_name().alias(_PATH))
-        validated = add_validation(with_path, columns, keep=(_PATH,))
+        validated = add_validation(with_path, columns, keep=(_PATH,), as_text=as_text)
         sources = spark.createDataFrame(
             [(name, index_of[id(plan)]) for name, plan in names.items()],
             T.StructType(

@@ -277,11 +277,9 @@ def _commit_tables(
         keep = {obj.key for obj in objects}
         left_out = [index for index, plan in enumerate(batch.plans) if source_key(plan.obj) not in keep]
         rows = cached.where(~F.col(SOURCE_INDEX).isin(left_out)) if left_out else cached
-        good = _shaped(
-            batch.with_sources(rows.where(F.col(REASON).isNull())), table_columns(spark, run.data_table) or []
-        )
+        good = _shaped(batch.for_tables(rows.where(F.col(REASON).isNull())), table_columns(spark, run.data_table) or [])
         if any(bad_rows for _, bad_rows in read_counts.values()):
-            quarantined = batch.with_sources(
+            quarantined = batch.for_tables(
                 rows.where(F.col(REASON).isNotNull()).select(
                     F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN), F.col(REASON).alias(REASON_COLUMN), SOURCE_INDEX
                 )

@@ -8,7 +8,7 @@ null or a rounded value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
@@ -25,6 +25,7 @@ from file_processor.column_types import (
     INT,
     STRING,
     TIMESTAMP,
+    decimal_scale,
     value_pattern,
 )
 from file_processor.table_schema import Column
@@ -119,12 +120,24 @@ def _problem(name: str, type_name: str, raw: SparkColumn) -> SparkColumn:
     )
 
 
-def add_validation(frame: DataFrame, columns: Sequence[Column], keep: Sequence[str] = ()) -> DataFrame:
+def kept_as_text(type_name: str) -> bool:
+    """Columns the job caches as their text and casts once more after the cache (typed_value on the text).
+
+    Spark caches a decimal(38,s) value as the bytes of a Java BigInteger, made and read back row by row: for the
+    one decimal column of the benchmark's file that was 40% of the job's cost of caching (0.9 CPU seconds per
+    million rows), and the cast from text is a tenth of that. Every other type is cached as a plain number."""
+    return decimal_scale(type_name) is not None
+
+
+def add_validation(
+    frame: DataFrame, columns: Sequence[Column], keep: Sequence[str] = (), as_text: Collection[str] = ()
+) -> DataFrame:
     """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
 
     Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
     both. A good row costs one cast per value plus a pattern match or a cast back; reasons are only built for bad
-    rows. `keep` names columns of `frame` passed through unchanged.
+    rows. `keep` names columns of `frame` passed through unchanged; the columns named in `as_text` are validated
+    like the others but come out as their text (typed_value turns a valid one into its type).
     """
     raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
     utc_session = is_utc_session(frame.sparkSession)
@@ -148,14 +161,17 @@ def add_validation(frame: DataFrame, columns: Sequence[Column], keep: Sequence[s
         .when(~all_valid, problems)
         .otherwise(F.lit(None).cast(T.StringType()))
     )
-    as_text = F.to_csv(
+    record_text = F.to_csv(
         F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names, strict=True)]), {"escape": '"'}
     )
     with_reason = typed.withColumn(REASON, reason)
     return with_reason.select(
-        *[F.col(_quoted(column.name)) for column in columns],
+        *[
+            (F.col(raw).alias(column.name) if column.name in as_text else F.col(_quoted(column.name)))
+            for column, raw in zip(columns, raw_names, strict=True)
+        ],
         F.col(REASON),
-        F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), as_text)).alias(RAW_RECORD),
+        F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), record_text)).alias(RAW_RECORD),
         *keep,
     )
 
