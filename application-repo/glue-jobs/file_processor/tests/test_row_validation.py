@@ -220,7 +220,7 @@ def test_in_a_utc_session_timestamps_are_the_instants_spark_s_cast_gives_for_eve
 
 
 def test_a_session_in_another_zone_casts_timestamps_with_spark_s_own_cast(spark: SparkSession) -> None:
-    zone = spark.conf.get("spark.sql.session.timeZone")
+    zone = str(spark.conf.get("spark.sql.session.timeZone"))
     spark.conf.set("spark.sql.session.timeZone", "Europe/Berlin")
     try:
         assert not is_utc_session(spark)
