@@ -159,6 +159,18 @@ def timed_spark(spark: SparkSession, label: str, action: Callable[[], R]) -> tup
     return seconds, result, work
 
 
+def jvm_cpu_seconds(spark: SparkSession) -> float | None:
+    """CPU seconds the Spark JVM (driver and, in local mode, executors) has used so far: user and system time of
+    its process, from /proc on Linux; None elsewhere. On a machine shared with other work, wall seconds stretch
+    with the load while CPU seconds mostly do not, so they tell a change of the job from a busy neighbour."""
+    try:
+        pid = int(spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid())  # type: ignore[union-attr]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except Exception:  # a figure, never a reason to fail the benchmark
+        return None
+
+
 def bytes_read(spark: SparkSession) -> int | None:
     """Bytes read so far through Hadoop's local file system in this JVM (local mode: driver and executors share it):
     the job's input, and Iceberg metadata and data files it reads back. None when the JVM does not expose it."""

@@ -8,7 +8,8 @@ missed and the question is which part of "read + validate + cache + count" or of
         --out bench/out/read-breakdown
 
 Every step evaluates all columns of every row (a `noop` write, so nothing is pruned) in one session, after a
-warm-up on the first 10,000 rows; `--repeat N` runs every step N times, interleaved, and reports the minimum.
+warm-up on the first 10,000 rows; `--repeat N` runs every step N times, interleaved, and reports the minimum of
+the wall seconds and of the CPU seconds the Spark JVM used (on a shared machine the CPU seconds are the steadier).
 The steps use the job's own functions (batch_read, row_validation, tables) with the plan the job makes for the
 file, so they follow the job's code as it changes. The cache is filled twice, uncompressed and compressed
 (`spark.sql.inMemoryColumnarStorage.compressed`); the label says which one the job's session uses, and the writes
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from file_processor.batch_read import RunStamp, find_quoted_newlines, read_batch
+from file_processor.batch_read import SOURCE_INDEX, RunStamp, find_quoted_newlines, read_batch
 from file_processor.file_plan import FilePlan, PlannerSettings, inspect_file, reconcile
 from file_processor.local_run import build_local_manifest
 from file_processor.object_store import LocalObjectStore
@@ -37,7 +38,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from bench import FLOOR_SCHEMA  # type: ignore[import-not-found]
+from bench import FLOOR_SCHEMA, jvm_cpu_seconds  # type: ignore[import-not-found]
 
 
 def plan_for(csv_path: Path) -> FilePlan:
@@ -65,7 +66,12 @@ def noop(frame: DataFrame) -> None:
     frame.write.format("noop").mode("overwrite").save()
 
 
-Steps = dict[str, list[float]]
+Steps = dict[str, list[tuple[float, float | None]]]
+"""Per step label: (wall seconds, CPU seconds of the Spark JVM or None) of each round."""
+
+
+def _cpu_text(cpu: float | None) -> str:
+    return "" if cpu is None else f"(JVM CPU {cpu:7.2f} s)"
 
 
 def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, label_width: int = 84) -> None:
@@ -74,11 +80,14 @@ def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, labe
     stamp = RunStamp(processed_at=datetime.now(UTC), processing_job="breakdown/run")
 
     def step(label: str, action: Callable[[], object]) -> None:
+        cpu_before = jvm_cpu_seconds(spark)
         started = time.perf_counter()
         action()
         seconds = time.perf_counter() - started
-        times.setdefault(label, []).append(seconds)
-        print(f"  {label:<{label_width}} {seconds:8.2f} s", flush=True)
+        cpu_after = jvm_cpu_seconds(spark)
+        cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        times.setdefault(label, []).append((seconds, cpu))
+        print(f"  {label:<{label_width}} {seconds:8.2f} s {_cpu_text(cpu)}", flush=True)
 
     def typed_read() -> DataFrame:
         return spark.read.schema(FLOOR_SCHEMA).options(header=True).csv(str(csv_path))
@@ -89,46 +98,53 @@ def run_steps(spark: SparkSession, csv_path: Path, out: Path, times: Steps, labe
     step("text scan for quoted newlines (find_quoted_newlines)", lambda: find_quoted_newlines(spark, [plan]))
     step("job's read as strings -> noop", lambda: noop(strings_read(spark, plan)))
     step("+ validation (add_validation) -> noop", lambda: noop(add_validation(strings_read(spark, plan), plan.columns)))
-    literals = add_validation(strings_read(spark, plan), plan.columns).select(
-        "*",
-        F.lit(stamp.processed_at).alias("processed_at"),
-        F.lit(plan.obj.s3_uri).alias("source_file"),
-        F.lit(plan.obj.key).alias("source_key"),
-        F.lit("v").alias("source_version"),
-        F.lit(stamp.processing_job).alias("processing_job"),
-    )
-    step("+ validation + source columns as literals -> noop", lambda: noop(literals))
     step(
-        "read_batch (+ source columns joined on the file name) -> noop",
-        lambda: noop(read_batch(spark, [plan], stamp)),
+        "  the same with Spark's own timestamp cast (the zone parsed per value) -> noop",
+        lambda: noop(_validation_with_spark_timestamp_cast(strings_read(spark, plan), plan)),
     )
+    step("read_batch rows (validated, source index) -> noop", lambda: noop(read_batch(spark, [plan], stamp).rows))
     setting = "spark.sql.inMemoryColumnarStorage.compressed"
     session_value = spark.conf.get(setting, "true") or "true"
     other_value = "true" if session_value.lower() == "false" else "false"
     for compressed in (other_value, session_value):  # the session's kind last: the writes below read that cache
         spark.conf.set(setting, compressed)
-        cached = read_batch(spark, [plan], stamp).persist(StorageLevel.MEMORY_AND_DISK)
+        batch = read_batch(spark, [plan], stamp)
+        cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
         kind = "uncompressed" if compressed.lower() == "false" else "compressed"
         mark = ", as the job's session" if compressed == session_value else ""
         step(f"read_batch -> persist + count per file ({kind} cache{mark})", partial(_count_per_file, cached))
         if compressed == other_value:
             cached.unpersist(blocking=True)
-    good = cached.where(F.col(REASON).isNull()).drop(REASON, "_raw_record")
-    step("cached good rows -> plain Parquet (Spark's writer)", lambda: _parquet(good, out / "from-cache"))
+    good = batch.for_tables(cached.where(F.col(REASON).isNull()).drop(REASON, "_raw_record"))
+    step(
+        "cached good rows + source columns -> plain Parquet (Spark's writer)",
+        lambda: _parquet(good, out / "from-cache"),
+    )
     table = TableName("breakdown", "orders")
     spark.sql(f"DROP TABLE IF EXISTS {table.identifier} PURGE")
     ensure_table(spark, table, plan.columns)
     columns = [column.name for column in table_columns(spark, table) or []]
     step(
-        "cached good rows -> Iceberg append (the job's writer)",
+        "cached good rows + source columns -> Iceberg append (the job's writer)",
         lambda: good.select(*columns).writeTo(table.identifier).append(),
     )
     cached.unpersist(blocking=True)
 
 
+def _validation_with_spark_timestamp_cast(frame: DataFrame, plan: FilePlan) -> DataFrame:
+    """add_validation as in a session outside UTC, where timestamps take Spark's own cast: the expressions are
+    chosen from the zone when built; they then run in the session's own zone (UTC) like the others."""
+    session_zone = frame.sparkSession.conf.get("spark.sql.session.timeZone")
+    frame.sparkSession.conf.set("spark.sql.session.timeZone", "Etc/GMT+1")
+    try:
+        return add_validation(frame, plan.columns)
+    finally:
+        frame.sparkSession.conf.set("spark.sql.session.timeZone", str(session_zone))
+
+
 def _count_per_file(cached: DataFrame) -> None:
     """What job._count_read_rows computes; the first action on the persisted rows, so it fills the cache."""
-    cached.groupBy("source_key", "source_version", F.col(REASON).isNull()).count().collect()
+    cached.groupBy(SOURCE_INDEX, F.col(REASON).isNull()).count().collect()
 
 
 def _parquet(frame: DataFrame, target: Path) -> None:
@@ -160,8 +176,9 @@ def main() -> int:
         run_steps(spark, args.csv, args.out / "results", times)
     spark.stop()
     print(f"\nminimum of {args.repeat} round(s):")
-    for label, seconds in times.items():
-        print(f"  {label:<84} {min(seconds):8.2f} s")
+    for label, runs in times.items():
+        cpus = [cpu for _, cpu in runs if cpu is not None]
+        print(f"  {label:<84} {min(wall for wall, _ in runs):8.2f} s {_cpu_text(min(cpus) if cpus else None)}")
     return 0
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime
 from decimal import Decimal
 
 from file_processor.column_types import BIGINT, BOOLEAN, DATE, DOUBLE, INT, STRING, TIMESTAMP, decimal_type
-from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
+from file_processor.row_validation import (
+    CORRUPT_RECORD,
+    RAW_RECORD,
+    REASON,
+    add_validation,
+    is_utc_session,
+    spark_pattern,
+    string_read_schema,
+    typed_value,
+)
 from file_processor.table_schema import Column
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -119,5 +129,106 @@ def test_kept_columns_pass_through_good_and_bad_rows_unchanged(spark: SparkSessi
     assert add_validation(frame, COLUMNS, keep=("__path",)).columns[-1] == "__path"
 
 
+def test_a_column_kept_as_text_is_validated_the_same_and_typed_from_its_text_later(spark: SparkSession) -> None:
+    frame = _frame(spark, (*GOOD[:2], "12.5", *GOOD[3:]), (*GOOD[:2], "12.345", *GOOD[3:]))
+
+    rows = add_validation(frame, COLUMNS, as_text=["amount"])
+    values = rows.select("amount", REASON, typed_value("amount", decimal_type(2)).alias("typed")).collect()
+
+    assert [tuple(row) for row in values] == [
+        ("12.5", None, Decimal("12.50")),
+        ("12.345", "column 'amount' expects decimal(38,2), got '12.345'", Decimal("12.35")),
+    ]
+    assert dict(rows.dtypes)["amount"] == "string"
+
+
 def test_the_corrupt_record_column_is_last_in_the_read_schema() -> None:
     assert string_read_schema(["a", "b"]).fieldNames() == ["a", "b", CORRUPT_RECORD]
+
+
+TIMESTAMP_EDGES = [
+    "2026-11-23",
+    "2026-11-23T10:15",
+    "2026-11-23 10:15:00",
+    "2026-11-23T10:15:00Z",
+    "2026-11-23T10:15Z",
+    "2026-11-23T10:15+01:00",
+    "2026-11-23T10:15:00.5Z",
+    "2026-11-23T10:15:00.123456Z",
+    "2026-11-23T10:15:00.123456+05:30",
+    "2026-11-23T10:15:00-00:00",
+    "2026-11-23T10:15:00+00:00",
+    "2026-11-23T10:15:00+18:00",
+    "2026-11-23T10:15:00-18:00",
+    "2026-11-23T10:15:00+18:01",
+    "2026-11-23T10:15:00+19:00",
+    "2026-11-23T10:15:00+05:60",
+    "2026-02-29T10:15:00Z",
+    "2024-02-29T23:59:59-01:00",
+    "0001-01-01T00:30:00+01:00",
+    "0001-01-01T00:30:00-01:00",
+    "0000-12-31T23:30:00-01:00",
+    "9999-12-31T23:59:59.999999-18:00",
+    "2026-13-01T00:00:00Z",
+    "2026-11-23T24:00:00Z",
+    "2026-11-23T10:61:00+01:00",
+]
+"""Where a zone-free cast could differ from Spark's: a zone after minutes, offsets at and beyond +-18:00, minutes
+over 59, leap days, years 0 and 1, invalid dates and times."""
+
+
+def _generated_timestamps(count: int) -> list[str]:
+    """Values of TIMESTAMP_PATTERN's shape with fields out of range as often as in range."""
+    rng = random.Random(20261123)
+    values = []
+    for _ in range(count):
+        text = f"{rng.randint(0, 9999):04d}-{rng.randint(0, 14):02d}-{rng.randint(0, 33):02d}"
+        if rng.random() < 0.9:
+            text += rng.choice("T ") + f"{rng.randint(0, 25):02d}:{rng.randint(0, 62):02d}"
+            if rng.random() < 0.8:
+                text += f":{rng.randint(0, 62):02d}"
+                if rng.random() < 0.5:
+                    text += "." + "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 6)))
+            zone = rng.random()
+            if zone < 0.4:
+                text += "Z"
+            elif zone < 0.8:
+                text += f"{rng.choice('+-')}{rng.randint(0, 20):02d}:{rng.choice([0, 0, 30, 45, 59, 60, 75]):02d}"
+        values.append(text)
+    return values
+
+
+def test_in_a_utc_session_timestamps_are_the_instants_spark_s_cast_gives_for_every_value_the_pattern_accepts(
+    spark: SparkSession,
+) -> None:
+    assert is_utc_session(spark), "the job's sessions cast local date-times as UTC"
+    values = TIMESTAMP_EDGES + _generated_timestamps(20_000)
+    frame = spark.createDataFrame([(value,) for value in values], "at string")
+
+    rows = frame.select(
+        "at",
+        F.col("at").rlike(str(spark_pattern(TIMESTAMP))).alias("matches"),
+        F.unix_micros(typed_value("at", TIMESTAMP, utc_session=True)).alias("fast"),
+        F.expr("unix_micros(try_cast(at AS timestamp))").alias("cast"),
+    ).collect()
+
+    checked = [row for row in rows if row["matches"]]
+    assert [(row["at"], row["fast"], row["cast"]) for row in checked if row["fast"] != row["cast"]] == []
+    assert len(checked) > 15_000
+    assert sum(row["cast"] is None for row in checked) > 1_000, "values Spark refuses must be among those checked"
+    assert sum(row["cast"] is not None for row in checked) > 5_000
+
+
+def test_a_session_in_another_zone_casts_timestamps_with_spark_s_own_cast(spark: SparkSession) -> None:
+    zone = str(spark.conf.get("spark.sql.session.timeZone"))
+    spark.conf.set("spark.sql.session.timeZone", "Europe/Berlin")
+    try:
+        assert not is_utc_session(spark)
+        frame = spark.createDataFrame([("2026-11-23T10:15:00Z",), ("2026-11-23 10:15:00",)], "at string")
+        rows = add_validation(frame.withColumn(CORRUPT_RECORD, F.lit(None).cast("string")), [Column("at", TIMESTAMP)])
+        micros = [row[0] for row in rows.select(F.unix_micros("at")).collect()]
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
+
+    # 10:15Z is 10:15 UTC; the zone-free 10:15 is Berlin's, an hour earlier in UTC.
+    assert micros == [1795428900000000, 1795428900000000 - 3600 * 1_000_000]

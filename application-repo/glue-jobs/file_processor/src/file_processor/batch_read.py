@@ -12,7 +12,7 @@ instead of going unnamed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import unquote
@@ -23,7 +23,15 @@ from pyspark.sql import types as T
 
 from file_processor.file_plan import FilePlan
 from file_processor.layout import source_key, source_version
-from file_processor.row_validation import CORRUPT_RECORD, RAW_RECORD, REASON, add_validation, string_read_schema
+from file_processor.row_validation import (
+    CORRUPT_RECORD,
+    RAW_RECORD,
+    REASON,
+    add_validation,
+    kept_as_text,
+    string_read_schema,
+    typed_value,
+)
 from file_processor.table_schema import (
     PROCESSED_AT,
     PROCESSING_JOB,
@@ -36,6 +44,8 @@ from file_processor.table_schema import (
 _GLOB_CHARACTERS = "\\*?[]{}"
 _PATH = "__path"
 _QUOTE = '"'
+SOURCE_INDEX = "__source"
+"""The row's file, as its index in the run's plans (BatchRead.plans)."""
 
 
 @dataclass(frozen=True)
@@ -90,27 +100,85 @@ def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[
     return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
 
 
-def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+@dataclass(frozen=True)
+class BatchRead:
+    """The run's read: `rows` holds each row's data columns, `_reason`, `_raw_record` and `__source`, the index of
+    its file in `plans`. What the job caches; `for_tables` turns rows derived from it into what the tables take.
+
+    Two things wait until after the cache. The metadata columns: the run's instant and job are one value each, and
+    a file's three source strings are one per file, yet cached per row they took more room than the data and as
+    much time to build and read back. And the typed value of the columns row_validation.kept_as_text names, which
+    are cached as their text.
+    """
+
+    rows: DataFrame
+    plans: tuple[FilePlan, ...]
+    stamp: RunStamp
+    as_text: tuple[Column, ...] = ()
+    """Data columns `rows` holds as text, in the type they are written as."""
+
+    def plan_of(self, index: int) -> FilePlan:
+        return self.plans[index]
+
+    def for_tables(self, rows: DataFrame) -> DataFrame:
+        """`rows` (derived from `self.rows`) with their data columns in their types and the metadata columns
+        after them, `__source` dropped."""
+        spark = rows.sparkSession
+        sources = spark.createDataFrame(
+            [
+                (index, _source_file(plan), source_key(plan.obj), source_version(plan.obj))
+                for index, plan in enumerate(self.plans)
+            ],
+            T.StructType(
+                [
+                    T.StructField(SOURCE_INDEX, T.IntegerType(), nullable=False),
+                    T.StructField(SOURCE_FILE, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_KEY, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_VERSION, T.StringType(), nullable=False),
+                ]
+            ),
+        )
+        types = {column.name: column.type for column in self.as_text}
+        data = [column for column in rows.columns if column != SOURCE_INDEX]
+        joined = rows.join(F.broadcast(sources), on=SOURCE_INDEX, how="inner")
+        return joined.select(
+            *[
+                (typed_value(column, types[column]) if column in types else F.col(f"`{column}`")).alias(column)
+                for column in data
+            ],
+            F.lit(self.stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
+            F.col(SOURCE_FILE),
+            F.col(SOURCE_KEY),
+            F.col(SOURCE_VERSION),
+            F.lit(self.stamp.processing_job).alias(PROCESSING_JOB),
+        )
+
+
+def read_batch(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> BatchRead:
     """Every row of every planned file: typed columns of all plans (null where a file lacks one), `_reason`,
-    `_raw_record` and the metadata columns. Lazy: nothing is read until an action runs."""
-    frames = [_read_group(spark, group, stamp) for group in _groups(plans)]
+    `_raw_record` and `__source`. Lazy: nothing is read until an action runs."""
+    indexed = list(enumerate(plans))
+    as_text = {column.name: column for plan in plans for column in plan.columns if kept_as_text(column.type)}
+    frames = [_read_group(spark, group, as_text) for group in _groups(indexed)]
     result = frames[0]
     for frame in frames[1:]:
         result = result.unionByName(frame, allowMissingColumns=True)
-    return result
+    return BatchRead(rows=result, plans=tuple(plans), stamp=stamp, as_text=tuple(as_text.values()))
 
 
-def _groups(plans: Sequence[FilePlan]) -> list[list[FilePlan]]:
+def _groups(plans: Sequence[tuple[int, FilePlan]]) -> list[list[tuple[int, FilePlan]]]:
     """Files read together: the same columns in the same order and the same reader (multi-line or by line)."""
     keyed = sorted(plans, key=_group_key)
     return [list(group) for _, group in groupby(keyed, key=_group_key)]
 
 
-def _group_key(plan: FilePlan) -> tuple[bool, tuple[tuple[str, str], ...]]:
+def _group_key(indexed: tuple[int, FilePlan]) -> tuple[bool, tuple[tuple[str, str], ...]]:
+    plan = indexed[1]
     return (plan.multi_line, tuple((column.name, column.type) for column in plan.columns))
 
 
-def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp) -> DataFrame:
+def _read_group(spark: SparkSession, indexed: Sequence[tuple[int, FilePlan]], as_text: Collection[str]) -> DataFrame:
+    plans = [plan for _, plan in indexed]
     columns: Sequence[Column] = plans[0].columns
     reader = spark.read.options(
         header=True,
@@ -125,29 +193,29 @@ def _read_group(spark: SparkSession, plans: Sequence[FilePlan], stamp: RunStamp)
         [escape_glob(plan.uri) for plan in plans]
     )
     names = _spark_names(raw, plans)
-    with_path = raw.select("*", F.input_file_name().alias(_PATH))
-    validated = add_validation(with_path, columns, keep=(_PATH,))
-    sources = spark.createDataFrame(
-        [(name, _source_file(plan), source_key(plan.obj), source_version(plan.obj)) for name, plan in names.items()],
-        T.StructType(
-            [
-                T.StructField(_PATH, T.StringType(), nullable=False),
-                T.StructField(SOURCE_FILE, T.StringType(), nullable=False),
-                T.StructField(SOURCE_KEY, T.StringType(), nullable=False),
-                T.StructField(SOURCE_VERSION, T.StringType(), nullable=False),
-            ]
-        ),
-    )
-    joined = validated.join(F.broadcast(sources), on=_PATH, how="left")
-    return joined.select(
+    index_of = {id(plan): index for index, plan in indexed}
+    if len(indexed) == 1:
+        # One file: every row is its row, so no file name per row and no join.
+        validated = add_validation(raw, columns, as_text=as_text)
+        with_source = validated.withColumn(SOURCE_INDEX, F.lit(indexed[0][0]).cast(T.IntegerType()))
+    else:
+        with_path = raw.select("*", F.input_file_name().alias(_PATH))
+        validated = add_validation(with_path, columns, keep=(_PATH,), as_text=as_text)
+        sources = spark.createDataFrame(
+            [(name, index_of[id(plan)]) for name, plan in names.items()],
+            T.StructType(
+                [
+                    T.StructField(_PATH, T.StringType(), nullable=False),
+                    T.StructField(SOURCE_INDEX, T.IntegerType(), nullable=False),
+                ]
+            ),
+        )
+        with_source = validated.join(F.broadcast(sources), on=_PATH, how="left")
+    return with_source.select(
         *[F.col(f"`{column.name}`") for column in columns],
         F.col(REASON),
         F.col(RAW_RECORD),
-        F.lit(stamp.processed_at).cast(T.TimestampType()).alias(PROCESSED_AT),
-        F.col(SOURCE_FILE),
-        F.col(SOURCE_KEY),
-        F.col(SOURCE_VERSION),
-        F.lit(stamp.processing_job).alias(PROCESSING_JOB),
+        F.col(SOURCE_INDEX),
     )
 
 

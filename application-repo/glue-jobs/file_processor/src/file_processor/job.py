@@ -23,7 +23,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from file_processor.batch_read import RunStamp, find_quoted_newlines, read_batch
+from file_processor.batch_read import SOURCE_INDEX, BatchRead, RunStamp, find_quoted_newlines, read_batch
 from file_processor.column_types import STRING
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
 from file_processor.file_outcome import settle
@@ -52,7 +52,7 @@ from file_processor.table_commit import (
     replaced,
     version_key,
 )
-from file_processor.table_schema import METADATA_COLUMNS, SOURCE_KEY, SOURCE_VERSION, Column, merge_table_columns
+from file_processor.table_schema import Column, merge_table_columns
 from file_processor.tables import TableName, data_columns, ensure_table, table_columns
 
 LOG = logging.getLogger("file_processor")
@@ -205,12 +205,14 @@ def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, .
     by_uri = {plan.uri: plan for plan in reads}
     plans = [by_uri.get(plan.uri, plan) for plan in plans]
     stamp = RunStamp(processed_at=run.context.processed_at, processing_job=run.context.processing_job)
+    batch: BatchRead | None = None
     cached: DataFrame | None = None
     try:
         read_counts: dict[str, tuple[int, int]] = {}
         if reads:
-            cached = read_batch(spark, reads, stamp).persist(StorageLevel.MEMORY_AND_DISK)
-            read_counts = _count_read_rows(cached)
+            batch = read_batch(spark, reads, stamp)
+            cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
+            read_counts = _count_read_rows(cached, batch)
             spark.sparkContext.setJobDescription(f"file_processor {run.context.run_id}: commit")
             merged = merge_table_columns(data_columns(spark, run.data_table), [plan.columns for plan in reads])
             ensure_table(spark, run.data_table, merged)
@@ -219,7 +221,7 @@ def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, .
         store = run.environment.store
         stale = {plan.uri for plan in replaced(plans, lambda plan: not still_current(plan.obj, plan.uri, store))}
         current = [plan for plan in plans if plan.uri not in stale]
-        commits = _commit_tables(run, current, cached, read_counts)
+        commits = _commit_tables(run, current, batch, cached, read_counts)
     except Exception as error:  # the whole write failed: no table moved
         LOG.error("run %s: writing failed: %s\n%s", run.context.run_id, error, traceback.format_exc())
         reason = f"the run's write failed before its commit: {type(error).__name__}: {_first_line(error)}"
@@ -236,14 +238,14 @@ def _choose_readers(spark: SparkSession, reads: Sequence[FilePlan]) -> list[File
     return [replace(plan, multi_line=True) if plan.uri in with_newlines else plan for plan in reads]
 
 
-def _count_read_rows(cached: DataFrame) -> dict[str, tuple[int, int]]:
+def _count_read_rows(cached: DataFrame, batch: BatchRead) -> dict[str, tuple[int, int]]:
     """Good and bad rows per object version; computing it fills the cache, the run's one pass over the input."""
-    rows = cached.groupBy(SOURCE_KEY, SOURCE_VERSION, F.col(REASON).isNull().alias("good")).count().collect()
+    rows = cached.groupBy(SOURCE_INDEX, F.col(REASON).isNull().alias("good")).count().collect()
     counts: dict[str, tuple[int, int]] = {}
     for row in rows:
-        if row[SOURCE_KEY] is None:
+        if row[SOURCE_INDEX] is None:
             raise RuntimeError(f"{row['count']} rows could not be matched to a file of the manifest")
-        key = version_key(SourceObject(row[SOURCE_KEY], row[SOURCE_VERSION]))
+        key = version_key(_source_object(batch.plan_of(row[SOURCE_INDEX])))
         good, bad = counts.get(key, (0, 0))
         counts[key] = (good + row["count"], bad) if row["good"] else (good, bad + row["count"])
     return counts
@@ -263,20 +265,25 @@ class _Commits:
 
 
 def _commit_tables(
-    run: _Run, plans: Sequence[FilePlan], cached: DataFrame | None, read_counts: dict[str, tuple[int, int]]
+    run: _Run,
+    plans: Sequence[FilePlan],
+    batch: BatchRead | None,
+    cached: DataFrame | None,
+    read_counts: dict[str, tuple[int, int]],
 ) -> _Commits:
     spark = run.spark
     objects = [_source_object(plan) for plan in plans]
-    keep = [obj.key for obj in objects]
     good = bad = None
-    if cached is not None:
-        rows = cached.where(F.col(SOURCE_KEY).isin(keep))
-        good = _shaped(rows.where(F.col(REASON).isNull()), table_columns(spark, run.data_table) or [])
+    if batch is not None and cached is not None:
+        keep = {obj.key for obj in objects}
+        left_out = [index for index, plan in enumerate(batch.plans) if source_key(plan.obj) not in keep]
+        rows = cached.where(~F.col(SOURCE_INDEX).isin(left_out)) if left_out else cached
+        good = _shaped(batch.for_tables(rows.where(F.col(REASON).isNull())), table_columns(spark, run.data_table) or [])
         if any(bad_rows for _, bad_rows in read_counts.values()):
-            quarantined = rows.where(F.col(REASON).isNotNull()).select(
-                F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN),
-                F.col(REASON).alias(REASON_COLUMN),
-                *(column.name for column in METADATA_COLUMNS),
+            quarantined = batch.for_tables(
+                rows.where(F.col(REASON).isNotNull()).select(
+                    F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN), F.col(REASON).alias(REASON_COLUMN), SOURCE_INDEX
+                )
             )
             bad = _shaped(quarantined, table_columns(spark, run.quarantine) or [])
     by_object = {version_key(obj): plan for obj, plan in zip(objects, plans, strict=True)}

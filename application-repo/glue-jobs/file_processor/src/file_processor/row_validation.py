@@ -8,11 +8,11 @@ null or a rounded value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import reduce
 
 from pyspark.sql import Column as SparkColumn
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -25,6 +25,7 @@ from file_processor.column_types import (
     INT,
     STRING,
     TIMESTAMP,
+    decimal_scale,
     value_pattern,
 )
 from file_processor.table_schema import Column
@@ -35,6 +36,9 @@ RAW_RECORD = "_raw_record"
 _MAX_VALUE_IN_REASON = 80
 _REPLACEMENT_CHARACTER = "\ufffd"
 _ROUND_TRIP_TYPES = (INT, BIGINT, DATE)
+_SECONDS_AND_ZULU = len("2026-11-23T10:15:00Z")
+_UTC_ZONES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "+00:00"})
+"""Session time zones in which a local date-time cast to a timestamp is the same instant as with a `Z`."""
 _RAW_PREFIX = "__text_"
 """Normalized names never start with an underscore, so these cannot clash with a column."""
 
@@ -56,14 +60,36 @@ def value_is_valid(name: str, type_name: str) -> SparkColumn:
     return _is_valid(F.col(_quoted(name)), typed_value(name, type_name), type_name)
 
 
-def typed_value(name: str, type_name: str) -> SparkColumn:
-    """The value in its type; only meaningful where value_is_valid holds (elsewhere the row is quarantined)."""
+def typed_value(name: str, type_name: str, utc_session: bool = False) -> SparkColumn:
+    """The value in its type; only meaningful where value_is_valid holds (elsewhere the row is quarantined).
+
+    `utc_session`: the session's time zone is UTC, which lets a timestamp ending in `Z` be cast without Spark
+    parsing the zone (see _timestamp_in_utc_session)."""
     raw = F.col(_quoted(name))
     if type_name == STRING:
         return raw
     if type_name == BOOLEAN:
         return F.lower(raw) == F.lit("true")
+    if type_name == TIMESTAMP and utc_session:
+        return _timestamp_in_utc_session(_quoted(name))
     return F.expr(f"try_cast({_quoted(name)} AS {type_name})")
+
+
+def _timestamp_in_utc_session(name: str) -> SparkColumn:
+    """`try_cast(value AS timestamp)` for every value TIMESTAMP_PATTERN accepts, in a session whose zone is UTC.
+
+    Spark's cast hands a zone suffix to `ZoneId.of` after two regular-expression replacements, compiled anew for
+    every value: for `...Z`, the usual form, that was over half the cost of validating a timestamp. Here the `Z`
+    is cut off and the rest cast in the session's zone, UTC: the same instant, with no zone to parse. A `Z` after
+    a time without seconds (`10:15Z`) is left to Spark's cast, which refuses it, as are offsets (`+01:00`): taking
+    those apart too made the generated code of a 9-column file's read too long for the JIT compiler (8,000
+    bytes), which cost more than it saved. Values the pattern refuses may come out differently, but their rows
+    are quarantined either way.
+    """
+    return F.expr(
+        f"IF(endswith({name}, 'Z') AND length({name}) >= {_SECONDS_AND_ZULU}, "
+        f"try_cast(substring({name}, 1, length({name}) - 1) AS timestamp), try_cast({name} AS timestamp))"
+    )
 
 
 def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str) -> SparkColumn:
@@ -94,17 +120,30 @@ def _problem(name: str, type_name: str, raw: SparkColumn) -> SparkColumn:
     )
 
 
-def add_validation(frame: DataFrame, columns: Sequence[Column], keep: Sequence[str] = ()) -> DataFrame:
+def kept_as_text(type_name: str) -> bool:
+    """Columns the job caches as their text and casts once more after the cache (typed_value on the text).
+
+    Spark caches a decimal(38,s) value as the bytes of a Java BigInteger, made and read back row by row: for the
+    one decimal column of the benchmark's file that was 40% of the job's cost of caching (0.9 CPU seconds per
+    million rows), and the cast from text is a tenth of that. Every other type is cached as a plain number."""
+    return decimal_scale(type_name) is not None
+
+
+def add_validation(
+    frame: DataFrame, columns: Sequence[Column], keep: Sequence[str] = (), as_text: Collection[str] = ()
+) -> DataFrame:
     """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
 
     Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
     both. A good row costs one cast per value plus a pattern match or a cast back; reasons are only built for bad
-    rows. `keep` names columns of `frame` passed through unchanged.
+    rows. `keep` names columns of `frame` passed through unchanged; the columns named in `as_text` are validated
+    like the others but come out as their text (typed_value turns a valid one into its type).
     """
     raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
+    utc_session = is_utc_session(frame.sparkSession)
     typed = frame.select(
         *[F.col(_quoted(column.name)).alias(raw) for column, raw in zip(columns, raw_names, strict=True)],
-        *[typed_value(column.name, column.type).alias(column.name) for column in columns],
+        *[typed_value(column.name, column.type, utc_session).alias(column.name) for column in columns],
         F.col(CORRUPT_RECORD),
         *keep,
     )
@@ -122,16 +161,24 @@ def add_validation(frame: DataFrame, columns: Sequence[Column], keep: Sequence[s
         .when(~all_valid, problems)
         .otherwise(F.lit(None).cast(T.StringType()))
     )
-    as_text = F.to_csv(
+    record_text = F.to_csv(
         F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names, strict=True)]), {"escape": '"'}
     )
     with_reason = typed.withColumn(REASON, reason)
     return with_reason.select(
-        *[F.col(_quoted(column.name)) for column in columns],
+        *[
+            (F.col(raw).alias(column.name) if column.name in as_text else F.col(_quoted(column.name)))
+            for column, raw in zip(columns, raw_names, strict=True)
+        ],
         F.col(REASON),
-        F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), as_text)).alias(RAW_RECORD),
+        F.when(F.col(REASON).isNotNull(), F.coalesce(F.col(CORRUPT_RECORD), record_text)).alias(RAW_RECORD),
         *keep,
     )
+
+
+def is_utc_session(spark: SparkSession) -> bool:
+    """The session casts local date-times as UTC (the job's sessions always do: spark_session.JOB_SETTINGS)."""
+    return (spark.conf.get("spark.sql.session.timeZone") or "") in _UTC_ZONES
 
 
 def _quoted(name: str) -> str:
