@@ -55,7 +55,13 @@ export class GlueRunner {
     private readonly jobName: string,
     private readonly workDir: string,
     private readonly endpoint: string,
+    private readonly region: string,
   ) {}
+
+  /** What Glue's environment gives boto3: the region; and the emulator as the endpoint. */
+  private get awsEnvironment(): NodeJS.ProcessEnv {
+    return { AWS_ENDPOINT_URL: this.endpoint, AWS_DEFAULT_REGION: this.region, AWS_REGION: this.region };
+  }
 
   get warehouse(): string {
     return path.join(this.workDir, 'warehouse');
@@ -86,7 +92,7 @@ export class GlueRunner {
         }),
       );
       const started = Date.now();
-      const answer = await python([LOCAL_GLUE, 'run', request], { AWS_ENDPOINT_URL: this.endpoint });
+      const answer = await python([LOCAL_GLUE, 'run', request], this.awsEnvironment);
       const outcome = lastJsonLine(answer.stdout, answer.stderr) as Omit<RunOutcome, 'seconds'>;
       outcomes.push({ ...outcome, seconds: (Date.now() - started) / 1000 });
     }
@@ -95,9 +101,7 @@ export class GlueRunner {
 
   /** Spark SQL over the local warehouse, as an analyst would ask Athena; one array of rows per statement. */
   async query(statements: readonly string[]): Promise<Record<string, unknown>[][]> {
-    const answer = await python([LOCAL_GLUE, 'query', this.warehouse, ...statements], {
-      AWS_ENDPOINT_URL: this.endpoint,
-    });
+    const answer = await python([LOCAL_GLUE, 'query', this.warehouse, ...statements], this.awsEnvironment);
     if (answer.code !== 0) throw new Error(`query failed:\n${answer.stderr.slice(-4000)}`);
     return lastJsonLine(answer.stdout, answer.stderr) as Record<string, unknown>[][];
   }

@@ -86,7 +86,7 @@ export async function startLocalPlatform(options: { batchSize?: number; workDir?
       )
     ).Attributes?.QueueArn ?? '';
   const workDir = options.workDir ?? mkdtempSync(path.join(tmpdir(), 'local-platform-'));
-  const glue = new GlueRunner(emu.clients, emu.stage.jobName, workDir, endpoint);
+  const glue = new GlueRunner(emu.clients, emu.stage.jobName, workDir, endpoint, emu.stage.ctx.region);
   const batchSize = options.batchSize ?? 5000;
   return {
     emu,
