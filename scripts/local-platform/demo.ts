@@ -11,10 +11,20 @@ import { run } from '../../operator-cli/src/run';
 
 import { startLocalPlatform } from './local-platform';
 
-const SAMPLES = path.resolve(__dirname, '..', '..', 'application-repo', 'glue-jobs', 'file_processor', 'samples');
-const DEFAULT_FILES = ['orders-2026-11-01.csv', 'orders-2026-11-02-messy.csv', 'orders-2026-11-05-latin1.csv'].map(
-  (name) => path.join(SAMPLES, name),
+const SAMPLES = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'application-repo',
+  'glue-jobs',
+  'file_processor',
+  'samples',
 );
+const DEFAULT_FILES = [
+  'orders-2026-11-01.csv',
+  'orders-2026-11-02-messy.csv',
+  'orders-2026-11-05-latin1.csv',
+].map((name) => path.join(SAMPLES, name));
 const DATASET = 'orders';
 
 const say = (text: string): boolean => process.stdout.write(`${text}\n`);
@@ -32,7 +42,10 @@ async function main(): Promise<number> {
   try {
     say(`demo: stage ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${platform.endpoint})`);
     const uploadStarted = Date.now();
-    const upload = gluePlatform(['upload', ...files, '--dataset', DATASET, '--follow', '--interval', '1s'], platform.endpoint);
+    const upload = gluePlatform(
+      ['upload', ...files, '--dataset', DATASET, '--follow', '--interval', '1s'],
+      platform.endpoint,
+    );
     let settled = false;
     let committedAfter = 0;
     void upload.finally(() => {
@@ -42,9 +55,12 @@ async function main(): Promise<number> {
     // The event source mapping and Glue, played by the driver until the CLI has seen every file end.
     while (!settled) {
       const delivery = await platform.trigger();
-      if (delivery.messages > 0) say(`demo: trigger handled ${delivery.messages} message(s), ${delivery.failed} failed`);
+      if (delivery.messages > 0)
+        say(`demo: trigger handled ${delivery.messages} message(s), ${delivery.failed} failed`);
       for (const outcome of await platform.runJobs()) {
-        say(`demo: Glue run ${outcome.jobRunId} executed on local Spark in ${outcome.seconds.toFixed(1)}s: ${outcome.status}`);
+        say(
+          `demo: Glue run ${outcome.jobRunId} executed on local Spark in ${outcome.seconds.toFixed(1)}s: ${outcome.status}`,
+        );
         if (outcome.error) say(outcome.error);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -75,7 +91,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -20,7 +20,10 @@ export interface RunOutcome {
   readonly seconds: number;
 }
 
-function python(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function python(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [...args], {
       env: { ...process.env, ...env, PYTHONPATH: JOB_SOURCES },
@@ -37,7 +40,11 @@ function python(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code
 
 /** The last line of stdout that is JSON: Spark and py4j may print before it. */
 function lastJsonLine(stdout: string, stderr: string): unknown {
-  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{') || l.startsWith('['));
+  const line = stdout
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{') || l.startsWith('['));
   if (!line) throw new Error(`local_glue.py printed no answer; its log ends:\n${stderr.slice(-4000)}`);
   return JSON.parse(line);
 }
@@ -70,7 +77,8 @@ export class GlueRunner {
   /** Executes every run started since the last call, oldest first, one after the other. */
   async runPending(): Promise<RunOutcome[]> {
     const job = await this.clients.glue.send(new GetJobCommand({ JobName: this.jobName }));
-    const runs = (await this.clients.glue.send(new GetJobRunsCommand({ JobName: this.jobName }))).JobRuns ?? [];
+    const runs =
+      (await this.clients.glue.send(new GetJobRunsCommand({ JobName: this.jobName }))).JobRuns ?? [];
     const pending = runs
       .filter((run) => run.Id && !this.executed.has(run.Id))
       .sort((a, b) => (a.StartedOn?.getTime() ?? 0) - (b.StartedOn?.getTime() ?? 0));
@@ -80,7 +88,9 @@ export class GlueRunner {
       this.executed.add(id);
       const merged: Record<string, string> = { ...job.Job?.DefaultArguments, ...run.Arguments };
       // Glue hands the script `--name value`; getResolvedOptions gives the names without the dashes.
-      const args = Object.fromEntries(Object.entries(merged).map(([name, value]) => [name.replace(/^--/, ''), value]));
+      const args = Object.fromEntries(
+        Object.entries(merged).map(([name, value]) => [name.replace(/^--/, ''), value]),
+      );
       const request = path.join(this.workDir, 'runs', `${id}.json`);
       mkdirSync(path.dirname(request), { recursive: true });
       writeFileSync(

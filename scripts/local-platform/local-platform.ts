@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import type { SQSBatchResponse, SQSEvent, Context } from 'aws-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { fileMetricsNamespace } from '@glue-platform/shared-constructs/contracts';
 
@@ -71,14 +70,17 @@ export interface LocalPlatform {
  * executed by the job on local Spark. `batchSize` is the most messages one invocation gets (the stack's
  * default is 5000; a test keeps every upload in one batch so that one Spark run takes them all).
  */
-export async function startLocalPlatform(options: { batchSize?: number; workDir?: string } = {}): Promise<LocalPlatform> {
+export async function startLocalPlatform(
+  options: { batchSize?: number; workDir?: string } = {},
+): Promise<LocalPlatform> {
   const emu = await startEmulatedStage({ jobDefaultArguments: jobDefaultArguments });
   const endpoint = emu.server.endpoint;
   Object.assign(process.env, triggerEnvironment(emu));
-  // The handler reads its environment and builds its clients when its module loads, as at a cold start.
-  const { handler } = (await import('../../infrastructure-repo/lambda/src/handler')) as {
-    handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-  };
+  // The handler reads its environment and builds its clients when its module loads, as at a cold start, so it is
+  // loaded only now that the environment is set.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } =
+    require('../../infrastructure-repo/lambda/src/handler') as typeof import('../../infrastructure-repo/lambda/src/handler');
   const queueArn =
     (
       await emu.clients.sqs.send(
