@@ -78,9 +78,9 @@ export async function startLocalPlatform(
   Object.assign(process.env, triggerEnvironment(emu));
   // The handler reads its environment and builds its clients when its module loads, as at a cold start, so it is
   // loaded only now that the environment is set.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { handler } =
-    require('../../infrastructure-repo/lambda/src/handler') as typeof import('../../infrastructure-repo/lambda/src/handler');
+  type HandlerModule = typeof import('../../infrastructure-repo/lambda/src/handler');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a static import would load it too early
+  const { handler } = require('../../infrastructure-repo/lambda/src/handler') as HandlerModule;
   const queueArn =
     (
       await emu.clients.sqs.send(
