@@ -116,7 +116,7 @@ test('uploads of awkward keys, a duplicate, a new version, a malformed and a non
     PREFIX,
     '--follow',
     '--interval',
-    '0.2s',
+    '1s',
     '--json',
   ]);
   // Every upload's notification is on the queue before the trigger reads it, so one batch and one run take all.
