@@ -4,6 +4,7 @@
  * Spark SQL query of the table. No AWS account: moto on 127.0.0.1 holds the stage (see docs/decisions.md).
  *   npx tsx scripts/local-platform/demo.ts [CSV_FILE ...]
  */
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { processIo } from '../../operator-cli/src/io';
@@ -38,7 +39,10 @@ async function main(): Promise<number> {
   const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEFAULT_FILES;
   const started = Date.now();
   say('demo: starting moto on 127.0.0.1 with the dev stage under its real names');
-  const platform = await startLocalPlatform();
+  // Beside the demo's other output, so the staged objects, run requests and Iceberg warehouse can be looked at.
+  const workDir = path.resolve(__dirname, '..', '..', '.build', 'demo', 'local-platform');
+  mkdirSync(workDir, { recursive: true });
+  const platform = await startLocalPlatform({ workDir });
   try {
     say(`demo: stage ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${platform.endpoint})`);
     const uploadStarted = Date.now();
@@ -81,6 +85,9 @@ async function main(): Promise<number> {
       for (const row of rows) say(`  ${Object.values(row).map(String).join('  ')}`);
     }
     say(`\ndemo: local platform path done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    say(
+      `demo: staged objects, run requests and the Iceberg warehouse are in ${path.relative(process.cwd(), workDir)}`,
+    );
     // A quarantined file ends the upload with 1, by design: the demo shows it and goes on.
     return uploadCode > 1 ? uploadCode : 0;
   } finally {
