@@ -13,5 +13,15 @@ const project = (name) => ({
 });
 
 module.exports = {
-  projects: ['shared-constructs', 'infrastructure-repo', 'application-repo', 'operator-cli'].map(project),
+  projects: [
+    ...['shared-constructs', 'infrastructure-repo', 'application-repo', 'operator-cli'].map(project),
+    // The end-to-end path on a local emulator (scripts/local-platform): moto, the trigger, the job on local Spark.
+    {
+      ...project('scripts/local-platform'),
+      displayName: 'local-platform',
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.base.json', diagnostics: false }],
+      },
+    },
+  ],
 };

@@ -118,14 +118,15 @@ const shapeOf = (write: LedgerWrite): Shape => {
     assignments.push(`${attribute} = if_not_exists(${attribute}, ${value()}) + ${value()}`);
   }
   const { condition } = write;
-  const absent = `attribute_not_exists(${name('objectKey')})`;
+  // Named only where used: DynamoDB refuses an ExpressionAttributeNames entry that no expression uses.
+  const absent = (): string => `attribute_not_exists(${name('objectKey')})`;
   let conditionExpression: string;
   switch (condition.kind) {
     case 'new':
-      conditionExpression = absent;
+      conditionExpression = absent();
       break;
     case 'new-or-status':
-      conditionExpression = `${absent} OR ${name('status')} = ${value()}`;
+      conditionExpression = `${absent()} OR ${name('status')} = ${value()}`;
       break;
     case 'held-by':
       conditionExpression =

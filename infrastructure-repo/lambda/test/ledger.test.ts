@@ -48,6 +48,26 @@ describe('writeConditionally', () => {
     });
   });
 
+  test.each([
+    ['new', { kind: 'new' }],
+    ['new-or-status', { kind: 'new-or-status', status: 'received' }],
+    ['held-by', { kind: 'held-by', status: 'claimed', manifestId: 'm1' }],
+    ['held-by with updatedAt', { kind: 'held-by', status: 'claimed', manifestId: 'm1', updatedAt: 't0' }],
+  ] as const)(
+    'a %s write names only the attributes its expressions use, as DynamoDB requires',
+    async (_, condition) => {
+      await writeConditionally(table(), [{ ...fresh(7), condition }]);
+
+      const [item] = ledgerMock.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+      const update = item?.Update;
+      const expressions = `${update?.UpdateExpression} ${update?.ConditionExpression}`;
+      const unused = Object.keys(update?.ExpressionAttributeNames ?? {}).filter(
+        (placeholder) => !new RegExp(`${placeholder}\\b`).test(expressions),
+      );
+      expect(unused).toEqual([]);
+    },
+  );
+
   test('an item whose condition fails is left out and the rest are sent again', async () => {
     await writeConditionally(table(), [fresh(1)]);
 

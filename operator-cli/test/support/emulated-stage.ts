@@ -55,6 +55,7 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
 export async function createStageResources(
   stage: Stage,
   clients: Clients,
+  jobDefaultArguments: Record<string, string> = {},
 ): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
   const { s3, sqs, dynamodb } = clients;
   const region = stage.ctx.region;
@@ -136,13 +137,19 @@ export async function createStageResources(
       Name: stage.jobName,
       Role: `arn:aws:iam::${stage.ctx.account}:role/${stage.ctx.project}-${stage.ctx.stage}-glue-job`,
       Command: { Name: 'glueetl', ScriptLocation: `s3://${stage.assetsBucket}/scripts/file_processor.py` },
+      DefaultArguments: jobDefaultArguments,
     }),
   );
   return { queueUrl, deadLetterQueueUrl };
 }
 
-/** moto on a free port with the `dev` stage's resources; `stop()` it in afterAll. */
-export async function startEmulatedStage(options: { create?: boolean } = {}): Promise<EmulatedStage> {
+/**
+ * moto on a free port with the `dev` stage's resources; `stop()` it in afterAll. `jobDefaultArguments` gives
+ * the Glue job the default arguments the application stack would, for a harness that executes its runs.
+ */
+export async function startEmulatedStage(
+  options: { create?: boolean; jobDefaultArguments?: (stage: Stage) => Record<string, string> } = {},
+): Promise<EmulatedStage> {
   useEmulatorCredentials();
   const server = await startMotoServer();
   try {
@@ -151,7 +158,7 @@ export async function startEmulatedStage(options: { create?: boolean } = {}): Pr
     const urls =
       options.create === false
         ? { queueUrl: '', deadLetterQueueUrl: '' }
-        : await createStageResources(stage, clients);
+        : await createStageResources(stage, clients, options.jobDefaultArguments?.(stage));
     return { server, stage, clients, ...urls };
   } catch (error) {
     await server.stop();

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 
 /** The repository's virtual environment, where `scripts/setup.sh` installs `moto[server]` (requirements-dev.txt). */
 export const MOTO_SERVER = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin', 'moto_server');
+const PYTHON = path.resolve(__dirname, '..', '..', '..', '.venv', 'bin', 'python');
+/** moto's server with DynamoDB's per-item atomicity supplied (moto_server.py says why). */
+const LAUNCHER = path.join(__dirname, 'moto_server.py');
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -54,7 +57,7 @@ export async function startMotoServer(): Promise<MotoServer> {
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(PYTHON, [LAUNCHER, '127.0.0.1', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   running.add(child);

@@ -107,8 +107,11 @@ export const runReportColumnSchema = object('a column', {
   /** The column name in the table (normalized snake_case). */
   name: text('the column name'),
   type: text('the column type'),
-  /** The header as the file wrote it; present only when it differs from `name`. */
-  header: z.optional(text('the header')),
+  /**
+   * The header as the file wrote it; present only when it differs from `name`. Empty when the file's header cell
+   * is blank (the job names such a column itself), so an empty string is a valid header.
+   */
+  header: z.optional(z.string({ error: 'expected the header as a string' })),
 });
 
 export const runReportTypeConflictSchema = object('a type conflict', {

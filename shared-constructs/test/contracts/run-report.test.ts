@@ -286,3 +286,13 @@ test('a column that is not an object is refused with the field named, not a gene
     { path: 'files[0].columns[1].name', value: 7, expected: 'expected the column name as a string' },
   ]);
 });
+
+test('a column whose header cell the file left blank is accepted with an empty header, and a non-string refused', () => {
+  const report = fixture();
+  const [file] = report.files;
+  if (!file) throw new Error('the fixture has no file');
+  file.columns = [{ name: 'col_4', type: 'string', header: '' }];
+  expect(problemsOf(report)).toEqual([]);
+  (file.columns[0] as { header: unknown }).header = 4;
+  expect(pathsOf(report)).toEqual(['files[0].columns[0].header']);
+});
