@@ -33,6 +33,10 @@ from file_processor.tables import TableName, string_literal
 LOG = logging.getLogger("file_processor")
 DEFAULT_MAX_ATTEMPTS = 5
 _NOT_AN_ANCESTOR = "is not an ancestor"
+# What Iceberg raises when another writer committed the table's metadata between our read and our commit.
+_COMMIT_FAILED = "CommitFailedException"
+# Branch creation and removal touch only refs: redone on fresh metadata, they mean the same.
+_REF_COMMIT_ATTEMPTS = 5
 MAIN = "main"
 
 
@@ -208,11 +212,27 @@ class TableRefs:
 
     def create_branch(self, branch: str) -> None:
         """At `main`'s snapshot; on a table without one, at a new empty snapshot."""
-        self._table.manageSnapshots().createBranch(branch).commit()
+        self._commit_refs(lambda: self._table.manageSnapshots().createBranch(branch).commit())
 
     def drop_branch(self, branch: str) -> None:
-        if self._table.refs().get(branch) is not None:
-            self._table.manageSnapshots().removeBranch(branch).commit()
+        def drop() -> None:
+            if self._table.refs().get(branch) is not None:
+                self._table.manageSnapshots().removeBranch(branch).commit()
+
+        self._commit_refs(drop)
+
+    def _commit_refs(self, commit: Callable[[], object]) -> None:
+        """Runs a refs-only commit, again on fresh metadata when another run committed the table in between (a
+        concurrent run's own branch counts: every ref change writes new table metadata)."""
+        for attempt in range(1, _REF_COMMIT_ATTEMPTS + 1):
+            try:
+                commit()
+                return
+            except Exception as error:
+                if _COMMIT_FAILED not in str(error) or attempt == _REF_COMMIT_ATTEMPTS:
+                    raise
+                LOG.info("table %s: refs changed by another run (attempt %d); reading them again", self.name, attempt)
+                self.refresh()
 
     def fast_forward(self, target: str, source: str) -> None:
         self._table.manageSnapshots().fastForwardBranch(target, source).commit()
@@ -257,7 +277,8 @@ def _publish(refs: TableRefs, branch: str, base: int | None) -> int:
     try:
         refs.fast_forward(MAIN, branch)
     except Exception as error:
-        if _NOT_AN_ANCESTOR in str(error):
+        # Either way main is not where the branch started any more: stage again on the new main.
+        if _NOT_AN_ANCESTOR in str(error) or _COMMIT_FAILED in str(error):
             raise PublishConflict(str(error)) from error
         raise
     published = refs.head(MAIN)
