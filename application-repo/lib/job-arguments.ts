@@ -36,10 +36,10 @@ export const SNAPSHOT_RETENTION_ARGUMENT = '--snapshot_retention_days';
 export const LEDGER_TABLE_ARGUMENT = LEDGER_TABLE_JOB_ARGUMENT;
 
 /** The config's `fileLedger.retentionDays`: a ledger item's `expiresAt` after its terminal state, `file_processor` only. */
-export const LEDGER_RETENTION_ARGUMENT = '--ledger-retention-days';
+export const LEDGER_RETENTION_ARGUMENT = '--ledger_retention_days';
 
 /** The namespace of the per-dataset file metrics (`fileMetricsNamespace`), given to `file_processor` only. */
-export const FILE_METRICS_NAMESPACE_ARGUMENT = '--file-metrics-namespace';
+export const FILE_METRICS_NAMESPACE_ARGUMENT = '--file_metrics_namespace';
 
 /**
  * Set by the Glue L2 construct from typed props, or reserved by Glue itself; the construct throws on them,

@@ -140,16 +140,16 @@ describe.each(stageNames)('the %s stage', (stage) => {
   test('gives file_processor the imported ledger table, the retention of the config and the file metrics namespace', () => {
     const ctx = ctxOf(stage);
     expect(argumentsOf(required(templates, stage), fileProcessor())).toMatchObject({
-      '--ledger-table': { 'Fn::ImportValue': exportName(ctx, 'FileLedgerTableName') },
-      '--ledger-retention-days': String(defaultConfig().fileLedger.retentionDays),
-      '--file-metrics-namespace': `glue-etl/${stage}/files`,
+      '--ledger_table': { 'Fn::ImportValue': exportName(ctx, 'FileLedgerTableName') },
+      '--ledger_retention_days': String(defaultConfig().fileLedger.retentionDays),
+      '--file_metrics_namespace': `glue-etl/${stage}/files`,
     });
   });
 
   test('gives the ledger and metrics arguments to no job but file_processor', () => {
     const maintenanceArguments = argumentsOf(required(templates, stage), maintenance());
     expect(
-      ['--ledger-table', '--ledger-retention-days', '--file-metrics-namespace'].map(
+      ['--ledger_table', '--ledger_retention_days', '--file_metrics_namespace'].map(
         (name) => maintenanceArguments[name],
       ),
     ).toEqual([undefined, undefined, undefined]);
@@ -335,7 +335,7 @@ test('another job the registry adds gets neither the datasets nor the retention'
   expect([
     rollup['--datasets'],
     rollup['--snapshot_retention_days'],
-    rollup['--ledger-table'],
+    rollup['--ledger_table'],
     rollup['--conf'],
   ]).toEqual([undefined, undefined, undefined, ICEBERG_SPARK_CONF]);
 });

@@ -102,7 +102,7 @@ test('writes a manifest naming the current version, claims it, and starts file_p
   const run = runs.JobRuns?.find((r) => r.Id === answer.jobRunId);
   expect(run?.Arguments).toEqual({
     '--manifest': answer.manifestUri,
-    '--ledger-table': emu.stage.ledgerTable,
+    '--ledger_table': emu.stage.ledgerTable,
   });
 
   // The ledger records the new claim and its run; the object has no new version.

@@ -44,9 +44,9 @@ function jobDefaultArguments(stage: EmulatedStage['stage']): Record<string, stri
     '--assets_bucket': stage.assetsBucket,
     '--glue_database': stage.database,
     '--datasets': datasetsArgument(DATASET_REGISTRY),
-    '--ledger-table': stage.ledgerTable,
-    '--ledger-retention-days': LEDGER_RETENTION_DAYS,
-    '--file-metrics-namespace': fileMetricsNamespace(stage.ctx.project, stage.ctx.stage),
+    '--ledger_table': stage.ledgerTable,
+    '--ledger_retention_days': LEDGER_RETENTION_DAYS,
+    '--file_metrics_namespace': fileMetricsNamespace(stage.ctx.project, stage.ctx.stage),
   };
 }
 

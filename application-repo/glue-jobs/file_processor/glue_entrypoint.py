@@ -16,7 +16,7 @@ from file_processor.glue_job import GLUE_ARGUMENTS, OPTIONAL_ARGUMENTS, run_glue
 from pyspark.context import SparkContext
 
 # The optional arguments (`--datasets`, the ledger's, the metrics namespace): getResolvedOptions refuses a name that
-# is not passed, so ask for each only when it is. It returns a dashed name with underscores (argparse's `dest`).
+# is not passed, so ask for each only when it is.
 given = {argument.split("=", 1)[0] for argument in sys.argv}
 wanted = [*GLUE_ARGUMENTS, *(name for name in OPTIONAL_ARGUMENTS if f"--{name}" in given)]
 arguments = getResolvedOptions(sys.argv, wanted)

@@ -17,7 +17,7 @@ export const LEDGER_KEY = { partition: 'objectKey', sort: 'version' } as const;
 /** Query a dataset's files by when they last changed: partition `dataset`, sort `updatedAt`. */
 export const LEDGER_DATASET_INDEX = { name: 'by-dataset', partition: 'dataset', sort: 'updatedAt' } as const;
 /** Glue job argument that carries the ledger table's name; the job records terminal states there when given. */
-export const LEDGER_TABLE_JOB_ARGUMENT = '--ledger-table';
+export const LEDGER_TABLE_JOB_ARGUMENT = '--ledger_table';
 /** Epoch seconds; DynamoDB deletes the item some time after. */
 export const LEDGER_TTL_ATTRIBUTE = 'expiresAt';
 

@@ -108,9 +108,9 @@ def test_the_entrypoint_asks_for_the_ledger_and_metrics_arguments_when_the_job_h
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     optional = {
-        "ledger-table": "glue-etl-dev-file-ledger",
-        "ledger-retention-days": "90",
-        "file-metrics-namespace": "glue-etl/dev/files",
+        "ledger_table": "glue-etl-dev-file-ledger",
+        "ledger_retention_days": "90",
+        "file_metrics_namespace": "glue-etl/dev/files",
     }
     arguments = {**{name: f"value-of-{name}" for name in REQUIRED}, **optional}
 

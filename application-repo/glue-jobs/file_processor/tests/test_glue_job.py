@@ -151,7 +151,7 @@ def _expect_report(s3: _S3) -> None:
 
 def test_the_job_asks_glue_for_its_own_and_the_platform_s_arguments() -> None:
     assert set(GLUE_ARGUMENTS) == set(ARGUMENTS)
-    assert OPTIONAL_ARGUMENTS == ("datasets", "ledger-table", "ledger-retention-days", "file-metrics-namespace")
+    assert OPTIONAL_ARGUMENTS == ("datasets", "ledger_table", "ledger_retention_days", "file_metrics_namespace")
 
 
 def test_a_run_with_a_ledger_records_the_file_s_terminal_state_and_puts_its_counts(
@@ -206,7 +206,7 @@ def test_a_run_with_a_ledger_records_the_file_s_terminal_state_and_puts_its_coun
 def test_a_ledger_without_its_retention_stops_the_run_before_s3_is_read(s3: _S3) -> None:
     session = cast(SparkSession, _fake_session(ICEBERG_EXTENSIONS))
 
-    with pytest.raises(LedgerSettingsError, match="--ledger-retention-days: got None"):
+    with pytest.raises(LedgerSettingsError, match="--ledger_retention_days: got None"):
         run_glue_job(session, {**ARGUMENTS, "ledger_table": "ledger"}, s3_client=s3.client, dynamodb_client=object())
 
 

@@ -401,7 +401,7 @@ def test_a_metrics_put_that_fails_is_logged_and_does_not_raise(
     [
         ({}, None),
         ({"ledger_table": "t", "ledger_retention_days": "30"}, LedgerSettings("t", 30)),
-        ({"ledger-table": "t", "ledger-retention-days": "400"}, LedgerSettings("t", 400)),
+        ({"ledger_table": "t", "ledger_retention_days": "400"}, LedgerSettings("t", 400)),
     ],
 )
 def test_the_ledger_arguments_in_either_spelling(arguments: dict[str, str], expected: LedgerSettings | None) -> None:
@@ -410,7 +410,7 @@ def test_the_ledger_arguments_in_either_spelling(arguments: dict[str, str], expe
 
 @pytest.mark.parametrize("retention", [None, "", "0", "ninety", "3651", "1.5"])
 def test_a_ledger_table_without_a_usable_retention_is_refused_naming_the_argument(retention: str | None) -> None:
-    arguments = {"ledger-table": "t", **({} if retention is None else {"ledger-retention-days": retention})}
+    arguments = {"ledger_table": "t", **({} if retention is None else {"ledger_retention_days": retention})}
 
-    with pytest.raises(LedgerSettingsError, match=r"--ledger-retention-days: got .*expected a whole number of days"):
+    with pytest.raises(LedgerSettingsError, match=r"--ledger_retention_days: got .*expected a whole number of days"):
         ledger_settings(arguments)

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from file_processor.ledger import argument
 from file_processor.run_report import FileStatus, RunReport
 
 LOG = logging.getLogger("file_processor.file_metrics")
 
-NAMESPACE_ARGUMENT = "file-metrics-namespace"
+NAMESPACE_ARGUMENT = "file_metrics_namespace"
 """The job argument naming the namespace; without it the run puts no metrics (local runs, the demo)."""
 DIMENSION = "Dataset"
 """`FILE_METRIC_DIMENSION` of the contract."""
@@ -36,7 +35,7 @@ JOB_FILE_METRICS = (
 
 
 def metrics_namespace(arguments: Mapping[str, str]) -> str | None:
-    return argument(arguments, NAMESPACE_ARGUMENT) or None
+    return arguments.get(NAMESPACE_ARGUMENT) or None
 
 
 def run_metric_values(report: RunReport) -> dict[str, int]:

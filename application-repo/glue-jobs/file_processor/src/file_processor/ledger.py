@@ -36,9 +36,9 @@ LEDGER_ITEM_VERSION = 1
 """`LEDGER_ITEM_VERSION` of the contract."""
 PARTITION_KEY = "objectKey"
 SORT_KEY = "version"
-TABLE_ARGUMENT = "ledger-table"
-"""`LEDGER_TABLE_JOB_ARGUMENT` of the contract, without its dashes."""
-RETENTION_ARGUMENT = "ledger-retention-days"
+TABLE_ARGUMENT = "ledger_table"
+"""`LEDGER_TABLE_JOB_ARGUMENT` of the contract, without its leading dashes."""
+RETENTION_ARGUMENT = "ledger_retention_days"
 """Days an item is kept after its terminal state (its `expiresAt`); required with the table."""
 MAX_RETENTION_DAYS = 3650
 
@@ -67,11 +67,11 @@ class LedgerSettings:
 
 
 def ledger_settings(arguments: Mapping[str, str]) -> LedgerSettings | None:
-    """From the job arguments; None without `--ledger-table` (local runs and the demo keep no ledger)."""
-    table = argument(arguments, TABLE_ARGUMENT)
+    """From the job arguments; None without `--ledger_table` (local runs and the demo keep no ledger)."""
+    table = arguments.get(TABLE_ARGUMENT)
     if not table:
         return None
-    raw = argument(arguments, RETENTION_ARGUMENT)
+    raw = arguments.get(RETENTION_ARGUMENT)
     try:
         days = int(raw or "")
     except ValueError:
@@ -82,11 +82,6 @@ def ledger_settings(arguments: Mapping[str, str]) -> LedgerSettings | None:
             f"(required with --{TABLE_ARGUMENT})"
         )
     return LedgerSettings(table=table, retention_days=days)
-
-
-def argument(arguments: Mapping[str, str], name: str) -> str | None:
-    """A dashed argument as given, or as getResolvedOptions returns it (argparse turns its dashes into `_`)."""
-    return arguments.get(name) or arguments.get(name.replace("-", "_"))
 
 
 def ledger_key(obj: ManifestObject) -> dict[str, str]:
