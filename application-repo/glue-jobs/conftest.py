@@ -37,13 +37,15 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def spark(warehouse: Path) -> Iterator[SparkSession]:
-    """local[2], few shuffle partitions, UTC, no UI, quiet logs, Iceberg catalog `glue_catalog` in a folder."""
+    """local[2], few shuffle partitions, UTC, no UI, quiet logs, Iceberg catalog `glue_catalog` in a folder, and a
+    JVM tuned for many small queries (spark_session.SHORT_RUN_JAVA_OPTIONS)."""
     session = local_session(
         str(warehouse),
         app_name="glue-jobs-tests",
         shuffle_partitions=2,
         driver_memory="1g",
         extra={"spark.default.parallelism": "2"},
+        short_lived=True,
     )
     yield session
     session.stop()

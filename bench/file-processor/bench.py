@@ -716,6 +716,11 @@ def main() -> int:
         default=True,
         help="a small run of each path first, so no measured run pays for the JVM's first use (default: on)",
     )
+    parser.add_argument(
+        "--short-lived-jvm",
+        action="store_true",
+        help="the driver JVM options of tests (spark_session.SHORT_RUN_JAVA_OPTIONS): for smoke runs, not figures",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("file_processor").setLevel(logging.INFO)  # the job's log lines go to stderr (spark.log)
@@ -732,7 +737,12 @@ def main() -> int:
     print(f"Spark local[{args.cores}], driver memory {args.driver_memory} (the job caches its rows MEMORY_AND_DISK)")
     start_seconds, spark = timed(
         "Spark session start",
-        lambda: local_session(str(warehouse_of(args.out / "job")), cores=args.cores, driver_memory=args.driver_memory),
+        lambda: local_session(
+            str(warehouse_of(args.out / "job")),
+            cores=args.cores,
+            driver_memory=args.driver_memory,
+            short_lived=args.short_lived_jvm,
+        ),
     )
     heap = int(spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory())  # type: ignore[union-attr]
     heap_gib = f"{heap / 2**30:.1f} GiB"

@@ -14,13 +14,13 @@
 #   files      files in the burst; default 1000
 # Each case runs in 2 rounds (DuckDB, bare Spark, file_processor) and each figure is the fastest of its runs.
 # Smoke rule: megabytes < 100 is a smoke run (scripts/bench-smoke.sh runs `run.sh 2`): the burst defaults to 20 files,
-# one round, no warm-up run, so it stays well under 90 s including Spark start; its figures mean nothing.
+# one round, no warm-up run, the JVM options of short local runs, so it stays well under 90 s including Spark start; its figures mean nothing.
 # Environment: BENCH_OUT (default bench/out), DRIVER_MEMORY (default 6g: the large file's cache must fit).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 megabytes="${1:-1100}"
 if [ "$megabytes" -lt 100 ]; then
-  default_files=20 options=(--rounds 1 --no-warm-up)
+  default_files=20 options=(--rounds 1 --no-warm-up --short-lived-jvm)
 else
   default_files=1000 options=(--rounds 2 --warm-up)
 fi

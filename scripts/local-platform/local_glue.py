@@ -64,6 +64,7 @@ def session(warehouse: str, mounts: dict[str, str]) -> SparkSession:
             "spark.hadoop.fs.viewfs.overload.scheme.target.s3.impl": "org.apache.hadoop.fs.RawLocalFileSystem",
             **mounts,
         },
+        short_lived=True,
     )
 
 
@@ -94,7 +95,7 @@ def run(request_file: str) -> int:
 
 
 def query(warehouse: str, statements: list[str]) -> int:
-    spark = local_session(warehouse, app_name="local-athena")
+    spark = local_session(warehouse, app_name="local-athena", short_lived=True)
     answers = [[row.asDict() for row in spark.sql(sql).collect()] for sql in statements]
     print(json.dumps(answers, default=str))
     return 0
