@@ -24,7 +24,7 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(synth trigger file-processor)
 for name in "${names[@]}"; do
   case "$name" in
-    synth) REPS=1 run synth ;;
+    synth) REPS=1 WARM_UP=0 run synth ;;
     trigger) run trigger 1 ;;
     file-processor) run file-processor 2 ;;
     *) echo "bench-smoke: unknown benchmark $name (expected synth, trigger or file-processor)" >&2 && exit 1 ;;

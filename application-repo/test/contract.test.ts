@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 import {
@@ -53,6 +53,21 @@ function synthesizeWorkspace(workspace: string, configFile: string | undefined):
   });
   if (result.status !== 0) {
     throw new Error(`${workspace}/bin/app.ts did not synthesize (exit ${result.status}):\n${result.stderr}`);
+  }
+  return outdir;
+}
+
+/**
+ * The assemblies `scripts/synth-and-lint.sh` wrote with the CDK CLI, when the test command names their folder in
+ * PLATFORM_SYNTH_OUT (it synthesizes before jest, so the apps are not synthesized twice); else synthesized here.
+ */
+function assemblyOf(workspace: string, configFile: string | undefined): string {
+  const synthesized = process.env.PLATFORM_SYNTH_OUT;
+  if (!synthesized) return synthesizeWorkspace(workspace, configFile);
+  const config = path.basename(configFile ?? 'platform.config.json', '.json');
+  const outdir = path.resolve(REPOSITORY_ROOT, synthesized, config, workspace);
+  if (!existsSync(path.join(outdir, 'manifest.json'))) {
+    throw new Error(`PLATFORM_SYNTH_OUT is ${synthesized}, but ${outdir} holds no cloud assembly`);
   }
   return outdir;
 }
@@ -118,8 +133,8 @@ describe.each(CONFIGS.map((file) => [file ?? 'platform.config.json', file] as co
     let infrastructureStacks: SynthesizedStack[];
 
     beforeAll(() => {
-      applicationStacks = stacksOf(synthesizeWorkspace('application-repo', configFile));
-      infrastructureStacks = stacksOf(synthesizeWorkspace('infrastructure-repo', configFile));
+      applicationStacks = stacksOf(assemblyOf('application-repo', configFile));
+      infrastructureStacks = stacksOf(assemblyOf('infrastructure-repo', configFile));
     }, 2 * SYNTH_TIMEOUT_MS);
 
     describe.each(config.stages.map((stage) => stage.name))('the %s stage', (stageName) => {

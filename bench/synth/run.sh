@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Synth wall time of the infrastructure app (pipeline stack, every stage stack, the trigger bundled by esbuild,
 # cdk-nag) as a ratio to a bare one-bucket CDK app, both run by tsx the way `cdk synth` runs them (with CDK_OUTDIR
-# only: the apps set their own feature flags), interleaved, REPS times each after one warm-up; medians reported.
+# only: the apps set their own feature flags), interleaved, REPS times each after one warm-up (WARM_UP=0: none);
+# medians reported.
 # Then the number of pipeline actions from the source to the last configured stage.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 reps=${REPS:-5}
+warm_up=${WARM_UP:-1} # 0: no warm-up synth (the test command's smoke run: only that it runs counts)
 tsx="$root/node_modules/.bin/tsx"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,8 +30,10 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 bare=(bench/synth bare-app.ts "$work/bare.out")
 infra=(infrastructure-repo bin/app.ts "$work/infra.out")
-synth_ms "${bare[@]}" >/dev/null
-synth_ms "${infra[@]}" >/dev/null
+if [ "$warm_up" != 0 ]; then
+  synth_ms "${bare[@]}" >/dev/null
+  synth_ms "${infra[@]}" >/dev/null
+fi
 : >"$work/bare.ms"
 : >"$work/infra.ms"
 for _ in $(seq "$reps"); do

@@ -1,13 +1,25 @@
-"""The conditions that pick the rows a run replaces (both policies, keys with any character), and ref commits that meet
-another run's commit."""
+"""The conditions that pick the rows a run replaces (both policies, keys with any character), ref commits that meet
+another run's commit, and counting what a run committed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+
 import pytest
+from file_processor.column_types import BIGINT
 from file_processor.dataset_settings import NewVersionPolicy
-from file_processor.table_commit import SourceObject, TableRefs, replaced_rows
-from file_processor.tables import TableName
-from pyspark.sql import SparkSession
+from file_processor.table_commit import (
+    SourceObject,
+    TableRefs,
+    committed_counts,
+    counts_from_file_bounds,
+    replaced_rows,
+)
+from file_processor.table_schema import Column
+from file_processor.tables import TableName, ensure_table
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 ROWS = [
     ("b/it's here.csv", "v1"),
@@ -87,3 +99,77 @@ def test_a_branch_commit_that_keeps_conflicting_gives_up_with_iceberg_s_error() 
     with pytest.raises(RuntimeError, match="CommitFailedException"):
         _table_refs(table).create_branch("run_1")
     assert table.branches == set()
+
+
+# --- counting what a run committed ------------------------------------------------------------------------------
+
+RUN_AT = datetime(2026, 11, 30, 10, 15, 0, 123456, tzinfo=UTC)
+JOB = "file_processor/jr_0123456789abcdef0123456789abcdef"
+LONG_KEY = "input-bucket/incoming/sales/2026/11/a report with a long name #1.csv"
+
+
+def _table(spark: SparkSession, name: str) -> TableName:
+    table = TableName("committed_counts", name)
+    spark.sql(f"DROP TABLE IF EXISTS {table.identifier}")
+    ensure_table(spark, table, [Column("order_id", BIGINT)])
+    return table
+
+
+def _append_rows(spark: SparkSession, table: TableName, *versions: list[tuple[int, str, str, datetime, str]]) -> int:
+    """One commit of the rows (order_id, key, version, processed_at, job), each list of rows in a data file of its
+    own (as a large file's run writes them); returns the new snapshot's id."""
+    frames = [_shaped(spark, rows).coalesce(1) for rows in versions]
+    reduce(DataFrame.unionAll, frames).writeTo(table.identifier).append()
+    return int(spark.sql(f"SELECT snapshot_id FROM {table.metadata_table('snapshots')}").collect()[-1][0])
+
+
+def _shaped(spark: SparkSession, rows: list[tuple[int, str, str, datetime, str]]) -> DataFrame:
+    frame = spark.createDataFrame(
+        rows, "order_id bigint, source_key string, source_version string, processed_at timestamp, processing_job string"
+    )
+    return frame.select(
+        "order_id",
+        "processed_at",
+        F.col("source_key").alias("source_file"),
+        "source_key",
+        "source_version",
+        "processing_job",
+    )
+
+
+def _rows(
+    key: str, version: str, count: int, at: datetime = RUN_AT, job: str = JOB
+) -> list[tuple[int, str, str, datetime, str]]:
+    return [(index, key, version, at, job) for index in range(count)]
+
+
+def test_a_run_whose_files_each_hold_one_object_version_is_counted_from_the_file_bounds(spark: SparkSession) -> None:
+    table = _table(spark, "one_version_per_file")
+    earlier = RUN_AT - timedelta(hours=1)
+    _append_rows(spark, table, _rows(LONG_KEY, "v1", 4, at=earlier, job="file_processor/jr_earlier"))
+    snapshot = _append_rows(spark, table, _rows(LONG_KEY, "v2", 7), _rows("b/x.csv", "etag:9f", 3))
+
+    from_bounds = counts_from_file_bounds(spark, table, snapshot, JOB, RUN_AT)
+
+    expected = {f"{LONG_KEY}#v2": 7, "b/x.csv#etag:9f": 3}
+    assert from_bounds == expected
+    assert committed_counts(spark, table, snapshot, JOB, RUN_AT) == expected
+
+
+def test_a_file_holding_several_object_versions_is_counted_by_reading_its_rows(spark: SparkSession) -> None:
+    table = _table(spark, "several_versions_per_file")
+    snapshot = _append_rows(spark, table, _rows(LONG_KEY, "v2", 5) + _rows("b/x.csv", "etag:9f", 2))
+
+    assert counts_from_file_bounds(spark, table, snapshot, JOB, RUN_AT) is None
+    assert committed_counts(spark, table, snapshot, JOB, RUN_AT) == {f"{LONG_KEY}#v2": 5, "b/x.csv#etag:9f": 2}
+
+
+def test_without_whole_bounds_a_long_key_is_counted_by_reading_its_rows(spark: SparkSession) -> None:
+    """A table made before the bounds were kept whole: Iceberg cuts string bounds to 16 characters."""
+    table = _table(spark, "cut_bounds")
+    for column in ("source_key", "source_version", "processing_job"):
+        spark.sql(f"ALTER TABLE {table.identifier} UNSET TBLPROPERTIES ('write.metadata.metrics.column.{column}')")
+    snapshot = _append_rows(spark, table, _rows(LONG_KEY, "v2", 6))
+
+    assert counts_from_file_bounds(spark, table, snapshot, JOB, RUN_AT) is None
+    assert committed_counts(spark, table, snapshot, JOB, RUN_AT) == {f"{LONG_KEY}#v2": 6}

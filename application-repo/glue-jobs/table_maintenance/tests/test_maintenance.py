@@ -20,15 +20,15 @@ from table_maintenance.maintenance_report import MaintenanceAction, MaintenanceS
 from .conftest import DAY, OTHER_DAY, Lake, clock_at, midpoint, table_report, write_broken_table
 
 
-def test_thirty_small_appends_to_one_day_are_compacted_into_one_file_with_the_same_rows(lake: Lake) -> None:
+def test_twelve_small_appends_to_one_day_are_compacted_into_one_file_with_the_same_rows(lake: Lake) -> None:
     lake.create_table("orders")
     lake.create_table("orders__quarantine")
-    lake.append_many("orders", 30)
+    lake.append_many("orders", 12)
     lake.append("orders", [1000], day=OTHER_DAY)
     lake.append_many("orders__quarantine", 3)
     rows = lake.rows("orders")
     quarantined = lake.rows("orders__quarantine")
-    assert lake.data_files("orders", DAY) == 30
+    assert lake.data_files("orders", DAY) == 12
 
     report = lake.maintain(retention_days=7)
 
@@ -36,12 +36,12 @@ def test_thirty_small_appends_to_one_day_are_compacted_into_one_file_with_the_sa
     assert lake.data_files("orders", DAY) == 1
     assert lake.data_files("orders", OTHER_DAY) == 1
     assert lake.rows("orders") == rows
-    assert len(rows) == 61
+    assert len(rows) == 25
     assert lake.data_files("orders__quarantine", DAY) == 1
     assert lake.rows("orders__quarantine") == quarantined
     orders = table_report(report, "orders")
-    assert (orders.data_files_before, orders.data_files_after) == (31, 2)
-    assert (orders.data_files_rewritten, orders.data_files_added) == (30, 1)
+    assert (orders.data_files_before, orders.data_files_after) == (13, 2)
+    assert (orders.data_files_rewritten, orders.data_files_added) == (12, 1)
     quarantine = table_report(report, "orders__quarantine")
     assert (quarantine.data_files_before, quarantine.data_files_after) == (3, 1)
 

@@ -309,7 +309,11 @@ def _commit_tables(
             )
         outcomes.append(outcome)
         snapshot = outcome.snapshot_id
-        counts.append({} if snapshot is None else committed_counts(spark, table, snapshot, run.context.processing_job))
+        counts.append(
+            {}
+            if snapshot is None
+            else committed_counts(spark, table, snapshot, run.context.processing_job, run.context.processed_at)
+        )
     return _Commits(outcomes[0], outcomes[1], counts[0], counts[1], run.elapsed())
 
 

@@ -20,14 +20,15 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from file_processor.dataset_settings import NewVersionPolicy
-from file_processor.table_schema import PROCESSING_JOB, SOURCE_KEY, SOURCE_VERSION
+from file_processor.table_schema import PROCESSED_AT, PROCESSING_JOB, SOURCE_KEY, SOURCE_VERSION
 from file_processor.tables import TableName, string_literal
 
 LOG = logging.getLogger("file_processor")
@@ -161,16 +162,73 @@ def replaced_rows(objects: Sequence[SourceObject], policy: NewVersionPolicy) -> 
     return f"`{SOURCE_KEY}` IN ({keys}) AND named_struct('k', `{SOURCE_KEY}`, 'v', `{SOURCE_VERSION}`) IN ({pairs})"
 
 
-def committed_counts(spark: SparkSession, table: TableName, snapshot_id: int, processing_job: str) -> dict[str, int]:
-    """Rows per object version that the run's snapshot holds: what was committed, not what was meant to be."""
+def committed_counts(
+    spark: SparkSession, table: TableName, snapshot_id: int, processing_job: str, processed_at: datetime
+) -> dict[str, int]:
+    """Rows per object version that the run's snapshot holds: what was committed, not what was meant to be.
+
+    Every row of a run carries its one `processed_at` instant, so Iceberg's per-file bounds of that column name the
+    run's data files without reading the rest of the table. A file whose bounds show one value of the run's
+    instant, job, key and version (exact: the table keeps whole bounds for those columns, see
+    tables.TABLE_PROPERTIES; a cut bound never equals its other end) holds rows of that object version only, and
+    its record count is its number of rows: no delete in the snapshot can touch it, since a run deletes before it
+    appends. Only when some file of the run holds several object versions (a burst of small files) are the run's
+    rows read and counted.
+    """
+    from_bounds = counts_from_file_bounds(spark, table, snapshot_id, processing_job, processed_at)
+    if from_bounds is not None:
+        return from_bounds
     rows = (
         spark.sql(f"SELECT * FROM {table.identifier} VERSION AS OF {int(snapshot_id)}")
-        .where(F.col(PROCESSING_JOB) == processing_job)
+        .where(
+            (F.col(PROCESSED_AT) == F.lit(processed_at).cast("timestamp")) & (F.col(PROCESSING_JOB) == processing_job)
+        )
         .groupBy(SOURCE_KEY, SOURCE_VERSION)
         .count()
         .collect()
     )
     return {_version_key(row[SOURCE_KEY], row[SOURCE_VERSION]): int(row["count"]) for row in rows}
+
+
+def counts_from_file_bounds(
+    spark: SparkSession, table: TableName, snapshot_id: int, processing_job: str, processed_at: datetime
+) -> dict[str, int] | None:
+    """committed_counts from the snapshot's file metadata alone; None when a file of the run holds more than one
+    object version (or its bounds cannot say so)."""
+    stamp = F.lit(processed_at).cast("timestamp")
+    metrics = "readable_metrics"
+    files = spark.sql(
+        f"SELECT content, record_count, {metrics} FROM {table.metadata_table('files')} VERSION AS OF {int(snapshot_id)}"
+    ).where(
+        (F.col(f"{metrics}.{PROCESSED_AT}.lower_bound") <= stamp)
+        & (F.col(f"{metrics}.{PROCESSED_AT}.upper_bound") >= stamp)
+    )
+
+    def single(column: str, value: Column | None = None) -> Column:
+        bounds = F.col(f"{metrics}.`{column}`")
+        same = (bounds["null_value_count"] == 0) & (bounds["lower_bound"] == bounds["upper_bound"])
+        return same if value is None else same & (bounds["lower_bound"] == value)
+
+    one_version = (
+        (F.col("content") == 0)
+        & single(PROCESSED_AT, stamp)
+        & single(PROCESSING_JOB, F.lit(processing_job))
+        & single(SOURCE_KEY)
+        & single(SOURCE_VERSION)
+    )
+    run_files = files.select(
+        F.coalesce(one_version, F.lit(False)).alias("one_version"),
+        F.col("record_count"),
+        F.col(f"{metrics}.{SOURCE_KEY}.lower_bound").alias(SOURCE_KEY),
+        F.col(f"{metrics}.{SOURCE_VERSION}.lower_bound").alias(SOURCE_VERSION),
+    ).collect()
+    if not all(row["one_version"] for row in run_files):
+        return None
+    counts: dict[str, int] = {}
+    for row in run_files:
+        key = _version_key(row[SOURCE_KEY], row[SOURCE_VERSION])
+        counts[key] = counts.get(key, 0) + int(row["record_count"])
+    return counts
 
 
 def version_key(obj: SourceObject) -> str:

@@ -17,7 +17,16 @@ from pyspark.sql import SparkSession
 
 from file_processor.column_types import BIGINT
 from file_processor.spark_session import CATALOG
-from file_processor.table_schema import METADATA_COLUMNS, PROCESSED_AT, Column, data_columns_only, widens
+from file_processor.table_schema import (
+    METADATA_COLUMNS,
+    PROCESSED_AT,
+    PROCESSING_JOB,
+    SOURCE_KEY,
+    SOURCE_VERSION,
+    Column,
+    data_columns_only,
+    widens,
+)
 
 MANAGED_BY = "file_processor"
 TABLE_PROPERTIES = {
@@ -27,6 +36,10 @@ TABLE_PROPERTIES = {
     "write.merge.mode": "merge-on-read",
     "write.distribution-mode": "none",
     "write.parquet.compression-codec": "snappy",
+    # Whole (not cut) lower and upper bounds per data file for the columns that say where a row came from: a run
+    # counts what it committed from them (table_commit.committed_counts) and a reader filtering one key or run
+    # skips the other files. Iceberg cuts string bounds to 16 characters by default, shorter than most keys.
+    **{f"write.metadata.metrics.column.{column}": "full" for column in (SOURCE_KEY, SOURCE_VERSION, PROCESSING_JOB)},
     "managed_by": MANAGED_BY,
 }
 _SCHEMA_ATTEMPTS = 3
