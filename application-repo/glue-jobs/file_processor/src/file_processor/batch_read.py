@@ -12,7 +12,8 @@ instead of going unnamed.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import unquote
@@ -44,6 +45,7 @@ from file_processor.table_schema import (
 _GLOB_CHARACTERS = "\\*?[]{}"
 _PATH = "__path"
 _QUOTE = '"'
+_MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes"
 SOURCE_INDEX = "__source"
 """The row's file, as its index in the run's plans (BatchRead.plans)."""
 
@@ -104,6 +106,42 @@ def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[
     )
     odd_paths = {decoded_spark_path(row[_PATH]) for row in odd}
     return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
+
+
+def even_split_bytes(total_bytes: int, cores: int, max_split_bytes: int) -> int | None:
+    """The largest split size, at most `max_split_bytes`, that gives every core the same number of splits; None
+    when Spark's own sizing already does (the input is at most one split per core, which Spark spreads itself).
+
+    Spark cuts line-split files into splits of `spark.sql.files.maxPartitionBytes` (128 MB): a 1.1 GB file makes 9
+    tasks, so on 2 cores the fifth round of tasks keeps one core idle, and every pass over the input (the scan, the
+    read, the write from the cache) pays it. 10 splits of 110 MB keep both busy to the end.
+    """
+    if cores < 1 or total_bytes <= cores * max_split_bytes:
+        return None
+    rounds = -(-total_bytes // (cores * max_split_bytes))
+    return -(-total_bytes // (cores * rounds))
+
+
+@contextmanager
+def even_splits(spark: SparkSession, line_split_bytes: int) -> Iterator[None]:
+    """Within the block, files read by line are cut into splits that share out evenly over the session's cores
+    (even_split_bytes); the session's setting is restored after."""
+    session_conf = spark._jsparkSession.sessionState().conf()
+    split = even_split_bytes(
+        line_split_bytes, spark.sparkContext.defaultParallelism, int(session_conf.filesMaxPartitionBytes())
+    )
+    if split is None:
+        yield
+        return
+    previous = spark.conf.get(_MAX_PARTITION_BYTES, None)
+    spark.conf.set(_MAX_PARTITION_BYTES, str(split))
+    try:
+        yield
+    finally:
+        if previous is None:
+            spark.conf.unset(_MAX_PARTITION_BYTES)
+        else:
+            spark.conf.set(_MAX_PARTITION_BYTES, previous)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,14 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from file_processor.batch_read import SOURCE_INDEX, BatchRead, RunStamp, find_quoted_newlines, read_batch
+from file_processor.batch_read import (
+    SOURCE_INDEX,
+    BatchRead,
+    RunStamp,
+    even_splits,
+    find_quoted_newlines,
+    read_batch,
+)
 from file_processor.column_types import STRING
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
 from file_processor.file_outcome import settle
@@ -200,6 +207,12 @@ def _quarantine_whole_file(run: _Run, plan: FilePlan) -> FileResult:
 
 def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
     """Reads, commits and reconciles the files that have rows (or replace rows with none); one result per plan."""
+    line_split_bytes = sum(plan.size for plan in plans if plan.action == PlanAction.READ and not plan.multi_line)
+    with even_splits(run.spark, line_split_bytes):
+        return _read_and_commit(run, plans)
+
+
+def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
     spark = run.spark
     reads = _choose_readers(spark, [plan for plan in plans if plan.action == PlanAction.READ])
     by_uri = {plan.uri: plan for plan in reads}
