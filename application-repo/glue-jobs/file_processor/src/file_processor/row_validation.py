@@ -36,6 +36,9 @@ RAW_RECORD = "_raw_record"
 _MAX_VALUE_IN_REASON = 80
 _REPLACEMENT_CHARACTER = "\ufffd"
 _ROUND_TRIP_TYPES = (INT, BIGINT)
+_PLAIN_DECIMAL_SCALE = 6
+"""Spark writes a decimal as text like Java's BigDecimal.toString: in full up to 6 decimals; with more, a small value
+can come out as `1E-7`."""
 _FIRST_DAY = "0001-01-01"
 """Spark's calendar has a year 0; Python's (and so inference) starts at year 1."""
 _SECONDS_AND_ZULU = len("2026-11-23T10:15:00Z")
@@ -110,6 +113,9 @@ def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str, utc_session:
         )
         # The first day in the session's zone, UTC: the same as `year >= 1`, without taking the instant apart.
         return raw.isNull() | (typed.isNotNull() & shape & (typed >= F.expr(f"TIMESTAMP '{_FIRST_DAY}'")))
+    scale = decimal_scale(type_name)
+    if scale is not None and scale <= _PLAIN_DECIMAL_SCALE:
+        return raw.isNull() | (typed.isNotNull() & _is_canonical_decimal(raw, typed))
     if type_name in _ROUND_TRIP_TYPES:
         # Canonical text (see column_types): the value is valid exactly when it survives a cast and back; cheaper
         # than a regular expression, which converts every value to a Java string first.
@@ -133,6 +139,18 @@ def _is_canonical_date(raw: SparkColumn, typed: SparkColumn) -> SparkColumn:
     dashes = (F.instr(raw, "-") == 5) & (F.locate("-", raw, 6) == 8)
     two_digit_day = (F.dayofmonth(typed) >= 10) | (F.locate("0", raw, 9) == 9)
     return (F.length(raw) == len("2026-11-23")) & dashes & two_digit_day
+
+
+def _is_canonical_decimal(raw: SparkColumn, typed: SparkColumn) -> SparkColumn:
+    """For a value Spark cast to decimal(38,s): it reads as the pattern of column_types.decimal_pattern asks.
+
+    The value as text has exactly s decimals and no sign on zero; a value in the pattern's form is that text cut
+    after its last digit, but for a `+` or the `-` of a zero. Spark's cast also takes blanks, leading zeros,
+    exponents, `.5` and `5.`, other scripts' digits and more decimals (rounded): none of them is such a prefix, but
+    `5.`, which the last check refuses."""
+    unsigned = raw.startswith("+") | (raw.startswith("-") & (typed == 0))
+    digits = F.when(unsigned, raw.substr(F.lit(2), F.length(raw))).otherwise(raw)
+    return typed.cast(T.StringType()).startswith(digits) & ~raw.endswith(".")
 
 
 def _is_zulu_to_the_second(raw: SparkColumn) -> SparkColumn:
