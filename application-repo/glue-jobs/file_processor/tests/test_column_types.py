@@ -19,7 +19,7 @@ from file_processor.column_types import (
     is_known_type,
     value_fits,
 )
-from file_processor.row_validation import value_is_valid
+from file_processor.row_validation import is_utc_session, value_is_valid
 from pyspark.sql import SparkSession
 
 
@@ -122,25 +122,88 @@ CROSS_CHECK_VALUES = [
     "2026-11-23T10:15:30+01:00",
     "2026-11-23T25:00:00",
     "2026-11-23T10:15:30.1234567",
+    "2026-11-5 ",
+    "2026-11-5T",
+    "2026-11-05\t",
+    "+20826-11-23",
+    "\uff12026-11-23",
+    "2026-11-23T10:15:00Z",
+    "2026-11-23 10:15:07Z",
+    "2026-11-23T10:15:7 Z",
+    "2026-11-23T10:15:7.Z",
+    "2026-11-23T10:15:0.Z",
+    "2026-11-23T10:15:0ZZ",
+    "2026-11-23T10:15:0\tZ",
+    "2026-11-23T1:15:00 Z",
+    "+026-11-23T10:15:00Z",
+    " 2026-11-23T10:15:0Z",
+    "0000-12-31T23:59:59Z",
+    "0001-01-01T00:00:00Z",
+    "2026-11-23T10:15:00+00:00",
+    "+0.5",
+    "-0.00",
+    "-0.",
+    "5.",
+    "0.50",
+    "00.5",
+    "-00",
+    "1.230",
+    "1.5 ",
+    "\t1.5",
+    "+-5",
+    "0e0",
+    "1e2",
+    "0.5e1",
+    "\u0661\u0662",
+    "1\u0662.5",
+    "9" * 36 + ".99",
+    "9" * 37 + ".99",
+    "1" * 38,
+    "1" * 39,
+    "-" + "9" * 38,
+    "0.000001",
+    "0.0000001",
+    "-0.000000",
+    "0.000000000000000001",
+    "1d",
+    "1f",
+    "0x1p3",
     "abc",
     "",
 ]
-CROSS_CHECK_TYPES = [BOOLEAN, INT, BIGINT, DOUBLE, DATE, TIMESTAMP, decimal_type(2), decimal_type(0), STRING]
+CROSS_CHECK_TYPES = [
+    BOOLEAN,
+    INT,
+    BIGINT,
+    DOUBLE,
+    DATE,
+    TIMESTAMP,
+    decimal_type(2),
+    decimal_type(0),
+    decimal_type(6),
+    decimal_type(7),
+    decimal_type(18),
+    STRING,
+]
 
 
-def _spark_verdicts(spark: SparkSession, type_name: str, values: Sequence[str]) -> dict[str, bool]:
+def _spark_verdicts(
+    spark: SparkSession, type_name: str, values: Sequence[str], utc_session: bool = False
+) -> dict[str, bool]:
     frame = spark.createDataFrame([(value,) for value in values], "v string")
-    rows = frame.select("v", value_is_valid("v", type_name).alias("ok")).collect()
+    rows = frame.select("v", value_is_valid("v", type_name, utc_session).alias("ok")).collect()
     return {row["v"]: bool(row["ok"]) for row in rows}
 
 
+@pytest.mark.parametrize("utc_session", [True, False], ids=["utc-session", "other-zone"])
 @pytest.mark.parametrize("type_name", CROSS_CHECK_TYPES)
 def test_spark_validation_accepts_exactly_the_values_python_inference_accepts(
-    spark: SparkSession, type_name: str
+    spark: SparkSession, type_name: str, utc_session: bool
 ) -> None:
+    assert is_utc_session(spark)  # the session the job runs in; "other-zone" builds the checks as for another zone
     values = [value for value in CROSS_CHECK_VALUES if value]
 
-    verdicts = _spark_verdicts(spark, type_name, values)
+    verdicts = _spark_verdicts(spark, type_name, values, utc_session)
 
     disagreements = {value: verdicts[value] for value in values if verdicts[value] != value_fits(type_name, value)}
     assert disagreements == {}

@@ -4,8 +4,9 @@ Each rule is written once here (a regular expression plus a range or calendar ch
 comparison), and used twice: in Python to infer a column's type from the sample, and in Spark (row_validation.py)
 to decide, row by row over the whole file, whether a value fits. Sharing the rule is what makes "the sample said
 int" and "this row is a valid int" mean the same thing. The expressions use only syntax that Python's `re` and
-Java's `java.util.regex` read identically; int, bigint and date are canonical forms that Spark checks by casting
-to the type and back (row_validation.py), and a test proves both sides accept exactly the same values.
+Java's `java.util.regex` read identically; int and bigint are canonical forms that Spark checks by casting to the
+type and back, and dates (and timestamps of the usual shape) are checked by the positions of their separators after
+the cast (row_validation.py); a test proves both sides accept exactly the same values.
 
 Types are Hive/Glue type strings, which Spark's DDL parser also reads, so one string names the type everywhere:
 the Spark read schema, the Parquet file and the Glue table.

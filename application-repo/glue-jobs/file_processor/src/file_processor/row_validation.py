@@ -35,11 +35,17 @@ REASON = "_reason"
 RAW_RECORD = "_raw_record"
 _MAX_VALUE_IN_REASON = 80
 _REPLACEMENT_CHARACTER = "\ufffd"
-_ROUND_TRIP_TYPES = (INT, BIGINT, DATE)
+_ROUND_TRIP_TYPES = (INT, BIGINT)
+_PLAIN_DECIMAL_SCALE = 6
+"""Spark writes a decimal as text like Java's BigDecimal.toString: in full up to 6 decimals; with more, a small value
+can come out as `1E-7`."""
+_FIRST_DAY = "0001-01-01"
+"""Spark's calendar has a year 0; Python's (and so inference) starts at year 1."""
 _SECONDS_AND_ZULU = len("2026-11-23T10:15:00Z")
 _UTC_ZONES = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z", "+00:00"})
 """Session time zones in which a local date-time cast to a timestamp is the same instant as with a `Z`."""
 _RAW_PREFIX = "__text_"
+_VALID_PREFIX = "__valid_"
 """Normalized names never start with an underscore, so these cannot clash with a column."""
 
 
@@ -55,9 +61,9 @@ def spark_pattern(type_name: str) -> str | None:
     return None if pattern is None else f"^(?:{pattern})\\z"
 
 
-def value_is_valid(name: str, type_name: str) -> SparkColumn:
+def value_is_valid(name: str, type_name: str, utc_session: bool = False) -> SparkColumn:
     """True for null (empty field) or a value that fits `type_name` exactly, as column_types.value_fits decides."""
-    return _is_valid(F.col(_quoted(name)), typed_value(name, type_name), type_name)
+    return _is_valid(F.col(_quoted(name)), typed_value(name, type_name, utc_session), type_name, utc_session)
 
 
 def typed_value(name: str, type_name: str, utc_session: bool = False) -> SparkColumn:
@@ -92,12 +98,24 @@ def _timestamp_in_utc_session(name: str) -> SparkColumn:
     )
 
 
-def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str) -> SparkColumn:
+def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str, utc_session: bool = False) -> SparkColumn:
     """`typed` is passed in (not recomputed) so each value is cast once per row; casting dominates the cost."""
     if type_name == STRING:
         return raw.isNull() | (F.instr(raw, _REPLACEMENT_CHARACTER) == 0)
     if type_name == BOOLEAN:
         return raw.isNull() | F.lower(raw).isin(*BOOLEAN_VALUES)
+    if type_name == DATE:
+        fits = typed.isNotNull() & _is_canonical_date(raw, typed) & (typed >= F.expr(f"DATE '{_FIRST_DAY}'"))
+        return raw.isNull() | fits
+    if type_name == TIMESTAMP and utc_session:
+        shape = F.when(_is_zulu_to_the_second(raw), _is_canonical_zulu(raw, typed)).otherwise(
+            raw.rlike(str(spark_pattern(TIMESTAMP)))
+        )
+        # The first day in the session's zone, UTC: the same as `year >= 1`, without taking the instant apart.
+        return raw.isNull() | (typed.isNotNull() & shape & (typed >= F.expr(f"TIMESTAMP '{_FIRST_DAY}'")))
+    scale = decimal_scale(type_name)
+    if scale is not None and scale <= _PLAIN_DECIMAL_SCALE:
+        return raw.isNull() | (typed.isNotNull() & _is_canonical_decimal(raw, typed))
     if type_name in _ROUND_TRIP_TYPES:
         # Canonical text (see column_types): the value is valid exactly when it survives a cast and back; cheaper
         # than a regular expression, which converts every value to a Java string first.
@@ -106,10 +124,59 @@ def _is_valid(raw: SparkColumn, typed: SparkColumn, type_name: str) -> SparkColu
         fits = raw.rlike(str(spark_pattern(type_name))) & typed.isNotNull()
     if type_name == DOUBLE:
         fits = fits & (F.abs(typed) < F.lit(float("inf")))
-    if type_name in (DATE, TIMESTAMP):
-        # Spark's calendar has a year 0; Python's (and so inference) starts at year 1.
-        fits = fits & (F.year(typed) >= 1)
+    if type_name == TIMESTAMP:
+        fits = fits & (F.year(typed) >= 1)  # _FIRST_DAY in the session's zone
     return raw.isNull() | fits
+
+
+def _is_canonical_date(raw: SparkColumn, typed: SparkColumn) -> SparkColumn:
+    """For a value Spark cast to a date: it reads `YYYY-MM-DD`, as DATE_PATTERN asks.
+
+    Spark's cast also takes a sign, a year of 5 to 7 digits, one-digit months and days, surrounding blanks and
+    anything after a `T` or a space; with ten characters and the dashes at 5 and 8, the only one left is a one-digit
+    day followed by a blank or `T` (`2026-11-5 `), which has no leading `0` where a day below 10 needs one. Cheaper
+    than casting back to text, which formats every date."""
+    dashes = (F.instr(raw, "-") == 5) & (F.locate("-", raw, 6) == 8)
+    two_digit_day = (F.dayofmonth(typed) >= 10) | (F.locate("0", raw, 9) == 9)
+    return (F.length(raw) == len("2026-11-23")) & dashes & two_digit_day
+
+
+def _is_canonical_decimal(raw: SparkColumn, typed: SparkColumn) -> SparkColumn:
+    """For a value Spark cast to decimal(38,s): it reads as the pattern of column_types.decimal_pattern asks.
+
+    The value as text has exactly s decimals and no sign on zero; a value in the pattern's form is that text cut
+    after its last digit, but for a `+` or the `-` of a zero. Spark's cast also takes blanks, leading zeros,
+    exponents, `.5` and `5.`, other scripts' digits and more decimals (rounded): none of them is such a prefix, but
+    `5.`, which the last check refuses."""
+    unsigned = raw.startswith("+") | (raw.startswith("-") & (typed == 0))
+    digits = F.when(unsigned, raw.substr(F.lit(2), F.length(raw))).otherwise(raw)
+    return typed.cast(T.StringType()).startswith(digits) & ~raw.endswith(".")
+
+
+def _is_zulu_to_the_second(raw: SparkColumn) -> SparkColumn:
+    """The usual shape of a timestamp in a file, `2026-11-23T10:15:00Z`, for which _is_canonical_zulu replaces the
+    pattern (see _timestamp_in_utc_session for its cast)."""
+    return (F.length(raw) == _SECONDS_AND_ZULU) & raw.endswith("Z")
+
+
+def _is_canonical_zulu(raw: SparkColumn, typed: SparkColumn) -> SparkColumn:
+    """For a value of _is_zulu_to_the_second's shape that Spark cast in a UTC session: TIMESTAMP_PATTERN holds.
+
+    A regular expression converts every value to a Java string first; these checks read the bytes in place. With
+    the separators at their places, Spark's cast refuses every field that is not all digits, except seconds of one
+    digit followed by a blank, a `.` or a `Z` (`10:15:7 Z`): seconds below 10 then need a `0` before them, and
+    zero seconds a second `0`."""
+    separators = (
+        (F.instr(raw, "-") == 5)
+        & (F.locate("-", raw, 6) == 8)
+        & (F.locate(":", raw, 12) == 14)
+        & (F.locate(":", raw, 15) == 17)
+    )
+    seconds = F.pmod(F.unix_seconds(typed), F.lit(60))
+    two_digit_seconds = (seconds >= 10) | (
+        (F.locate("0", raw, 18) == 18) & ((seconds > 0) | (F.locate("0", raw, 19) == 19))
+    )
+    return separators & two_digit_seconds
 
 
 def _problem(name: str, type_name: str, raw: SparkColumn) -> SparkColumn:
@@ -134,10 +201,13 @@ def add_validation(
 ) -> DataFrame:
     """From the string read to typed columns plus `_reason` and `_raw_record` (both null on a good row).
 
-    Two projections: the first casts every value once and keeps the text beside it; the second decides validity from
-    both. A good row costs one cast per value plus a pattern match or a cast back; reasons are only built for bad
-    rows. `keep` names columns of `frame` passed through unchanged; the columns named in `as_text` are validated
-    like the others but come out as their text (typed_value turns a valid one into its type).
+    Three projections: the first casts every value once and keeps the text beside it; the second decides validity
+    from both; the third builds the reason. Deciding validity in a projection of its own means each check appears
+    once in the generated code, not once for the verdict and once more for the reason: with the checks of a 9-column
+    file that kept the read's generated method below spark_session's hugeMethodLimit. A good row costs one cast per
+    value plus a cast back, a pattern match or a few position checks; reasons are only built for bad rows. `keep`
+    names columns of `frame` passed through unchanged; the columns named in `as_text` are validated like the others
+    but come out as their text (typed_value turns a valid one into its type).
     """
     raw_names = [f"{_RAW_PREFIX}{index}" for index in range(len(columns))]
     utc_session = is_utc_session(frame.sparkSession)
@@ -147,9 +217,15 @@ def add_validation(
         F.col(CORRUPT_RECORD),
         *keep,
     )
+    valid_names = [f"{_VALID_PREFIX}{index}" for index in range(len(columns))]
+    flagged = typed.withColumns(
+        {
+            valid: _is_valid(F.col(raw), F.col(_quoted(column.name)), column.type, utc_session)
+            for column, raw, valid in zip(columns, raw_names, valid_names, strict=True)
+        }
+    )
     checks = [
-        (column, F.col(raw), _is_valid(F.col(raw), F.col(_quoted(column.name)), column.type))
-        for column, raw in zip(columns, raw_names, strict=True)
+        (column, F.col(raw), F.col(valid)) for column, raw, valid in zip(columns, raw_names, valid_names, strict=True)
     ]
     all_valid = reduce(lambda left, right: left & right, [valid for _, _, valid in checks], F.lit(True))
     problems = F.concat_ws("; ", *[F.when(~valid, _problem(c.name, c.type, raw)) for c, raw, valid in checks])
@@ -164,7 +240,7 @@ def add_validation(
     record_text = F.to_csv(
         F.struct(*[F.col(raw).alias(c.name) for c, raw in zip(columns, raw_names, strict=True)]), {"escape": '"'}
     )
-    with_reason = typed.withColumn(REASON, reason)
+    with_reason = flagged.withColumn(REASON, reason)
     return with_reason.select(
         *[
             (F.col(raw).alias(column.name) if column.name in as_text else F.col(_quoted(column.name)))
