@@ -26,8 +26,9 @@ started=$SECONDS
 step() { printf '\n== %s (at %ds)\n' "$*" "$((SECONDS - started))"; }
 
 # The Python track (ruff, mypy --strict, pytest on local Spark, then the job's benchmark run) needs nothing the Node
-# track builds, and waits on the JVM and py4j far more than it computes: it runs beside the Node track (tsc, eslint,
-# prettier, jest, synth, cfn-lint) from the start, and its output is shown after.
+# track builds: it runs beside the Node track (tsc, eslint, prettier, synth, cfn-lint, jest) from the start, and its
+# output is shown after. The two tracks take about as long and keep both cores of a 2-core machine busy; run one
+# after the other (and the Python track after jest), a fresh clone took 7 minutes, side by side about 5.
 python_log=.build/python-track.log
 (
   status=0
