@@ -102,9 +102,10 @@ class _Wrapped:
 
 STEPS = (
     _Wrapped(job_module, "_plan_all", "plan: inspect files, fix types", top_level=True),
-    _Wrapped(job_module, "_choose_readers", "scan large files for quoted newlines", top_level=True),
+    _Wrapped(job_module, "find_quoted_newlines", "scan one-column files for quoted newlines", top_level=True),
     _Wrapped(job_module, "read_batch", "build the read (lazy: sources, unions)", top_level=True),
     _Wrapped(job_module, "_count_read_rows", "read + validate + cache + count", top_level=True),
+    _Wrapped(job_module, "cut_records", "look for records cut at a quoted newline", top_level=True),
     _Wrapped(job_module, "ensure_table", "create / evolve tables", top_level=True),
     _Wrapped(job_module, "commit_change", "commit (per table)", top_level=True),
     _Wrapped(table_commit, "_delete_replaced", "  delete replaced rows on the branch", top_level=False),

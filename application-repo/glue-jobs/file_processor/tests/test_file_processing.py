@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from file_processor.file_plan import PlanAction, PlannerSettings, inspect_file
 from file_processor.job import QUARANTINE_DATA_COLUMNS, JobSettings
 from file_processor.layout import QUARANTINED_FILES_PREFIX
@@ -321,6 +322,55 @@ def test_a_quoted_newline_first_appearing_beyond_the_sample_of_a_file_planned_fo
     note = _rows_of(spark, workspace, result).where("id = 3000").first()
     assert note is not None and note["note"] == "first line\nsecond line"
     assert (result.rows_written, result.rows_quarantined) == (3002, 0)
+    _assert_invariant_against_tables(spark, workspace, result)
+
+
+@pytest.mark.parametrize(
+    ("header", "plain", "late", "expected"),
+    [
+        # the newline in the first field: its first line has 1 field of 3, its last line 3
+        ("note,id,code", "plain {i},{i},c", '"first\nsecond",3000,c', {"note": "first\nsecond", "code": "c"}),
+        # in the last field: the first line has 3 fields of 3, the last line 1
+        ("id,code,note", "{i},c,plain {i}", '3000,c,"first\n\nthird ""q"""', {"note": 'first\n\nthird "q"'}),
+        # in the middle one, over three lines
+        ("id,note,code", "{i},plain {i},c", '3000,"a\nb\nc",d', {"note": "a\nb\nc", "code": "d"}),
+        # one column: no line of a cut record has the wrong number of fields; a text scan finds it
+        ("note", "plain {i}", '"first\nsecond"', {"note": "first\nsecond"}),
+    ],
+)
+def test_a_quoted_newline_beyond_the_sample_is_found_wherever_it_sits_in_the_record(
+    spark: SparkSession, workspace: Workspace, header: str, plain: str, late: str, expected: dict[str, str]
+) -> None:
+    lines = "".join(plain.format(i=index) + "\n" for index in range(3000))
+    workspace.write("late.csv", f"{header}\n{lines}{late}\n")
+    planner = PlannerSettings(sample_bytes=256, split_threshold_bytes=1024)
+    obj = workspace.object_for("late.csv")
+    plan = inspect_file(obj, str(workspace.input / "late.csv"), LocalObjectStore(), settings=planner)
+    assert (plan.action, plan.multi_line) == (PlanAction.READ, False), "the sample must not reveal the newline"
+
+    with _small_input_splits(spark, 4096):
+        result = _only_file(workspace.run_files(spark, ["late.csv"], settings=JobSettings(planner=planner)))
+
+    assert result.read_mode == "multi-line"
+    assert (result.rows_written, result.rows_quarantined) == (3001, 0)
+    rows = _rows_of(spark, workspace, result)
+    last = rows.where(F.col("note").contains("first") | F.col("note").startswith("a")).collect()
+    assert [{column: row[column] for column in expected} for row in last] == [expected]
+    _assert_invariant_against_tables(spark, workspace, result)
+
+
+def test_a_file_read_by_line_with_a_malformed_line_of_even_quotes_stays_read_by_line(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    lines = "".join(f'{index},"plain, {index}"\n' for index in range(3000))
+    workspace.write("short-row.csv", f'id,note\n{lines}3000,"x",extra\n3001\n')
+    planner = PlannerSettings(sample_bytes=256, split_threshold_bytes=1024)
+
+    with _small_input_splits(spark, 4096):
+        result = _only_file(workspace.run_files(spark, ["short-row.csv"], settings=JobSettings(planner=planner)))
+
+    assert result.read_mode == "line"
+    assert (result.rows_written, result.rows_quarantined) == (3000, 2)
     _assert_invariant_against_tables(spark, workspace, result)
 
 

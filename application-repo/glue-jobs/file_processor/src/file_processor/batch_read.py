@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import unquote
 
+from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -26,6 +27,7 @@ from file_processor.file_plan import FilePlan
 from file_processor.layout import source_key, source_version
 from file_processor.row_validation import (
     CORRUPT_RECORD,
+    MALFORMED_RECORD,
     RAW_RECORD,
     REASON,
     add_validation,
@@ -87,24 +89,49 @@ def _spark_names(frame: DataFrame, plans: Sequence[FilePlan]) -> dict[str, FileP
     return names
 
 
-def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[str]:
-    """The URIs of the files that hold a quoted newline anywhere, found with one quick text scan.
+def odd_quotes(text: SparkColumn) -> SparkColumn:
+    """The text holds an odd number of quote characters: in RFC 4180 CSV, a line that is a whole record holds an
+    even number (fields are quoted in pairs and a quote inside one is doubled); a record that continues on the next
+    line leaves its first and last lines odd."""
+    quotes = F.octet_length(text) - F.octet_length(F.replace(text, F.lit(_QUOTE), F.lit("")))
+    # Counting copies the text; a byte search first skips the texts without a quote. (Settling lines of one or two
+    # quotes with `locate` before counting took 3.5x as long: `locate` from a position walks the characters.)
+    return text.contains(_QUOTE) & (quotes % 2 == 1)
 
-    In RFC 4180 CSV a line that is a whole record holds an even number of quote characters (fields are quoted in
-    pairs and a quote inside one is doubled); a record that continues on the next line leaves its first line odd.
+
+def cut_records(rows: DataFrame, plans: Sequence[FilePlan]) -> set[str]:
+    """The URIs of the files read by line whose rows show a record cut at a quoted newline.
+
+    Read by line, a record with a quoted newline in its field k of n falls apart into a first line of k fields and a
+    last line of n - k + 1: with n of 2 or more, one of them has the wrong number of fields, so it is a malformed
+    row, and its raw record (the line as read) holds an odd number of quotes. Malformed rows are few, so looking
+    at them costs next to nothing, where a text scan of every file read by line first took a pass over the input.
+    `rows`: read_batch's rows, `plans` its plans.
     """
-    if not plans:
+    by_line = [index for index, plan in enumerate(plans) if not plan.multi_line]
+    if not by_line:
         return set()
-    lines = spark.read.text([escape_glob(plan.uri) for plan in plans])
-    quotes = F.octet_length("value") - F.octet_length(F.replace("value", F.lit(_QUOTE), F.lit("")))
-    # Counting copies the line; a byte search first skips the lines without a quote. (Settling lines of one or two
-    # quotes with `locate` before counting took 3.5x as long: `locate` from a position walks the line's characters.)
-    odd = (
-        lines.where(F.col("value").contains(_QUOTE) & (quotes % 2 == 1))
-        .select(F.input_file_name().alias(_PATH))
+    cut = (
+        rows.where(F.col(SOURCE_INDEX).isin(by_line) & F.col(REASON).startswith(MALFORMED_RECORD))
+        .where(odd_quotes(F.col(RAW_RECORD)))
+        .select(SOURCE_INDEX)
         .distinct()
         .collect()
     )
+    return {plans[row[SOURCE_INDEX]].uri for row in cut}
+
+
+def needs_scan(plan: FilePlan) -> bool:
+    """A file read by line whose cut records could all look whole (cut_records): a file of one column."""
+    return not plan.multi_line and len(plan.columns) < 2
+
+
+def find_quoted_newlines(spark: SparkSession, plans: Sequence[FilePlan]) -> set[str]:
+    """The URIs of the files that hold a quoted newline anywhere (a line with odd_quotes), found with a text scan."""
+    if not plans:
+        return set()
+    lines = spark.read.text([escape_glob(plan.uri) for plan in plans])
+    odd = lines.where(odd_quotes(F.col("value"))).select(F.input_file_name().alias(_PATH)).distinct().collect()
     odd_paths = {decoded_spark_path(row[_PATH]) for row in odd}
     return {plan.uri for plan in plans if spark_path(plan.uri) in odd_paths}
 

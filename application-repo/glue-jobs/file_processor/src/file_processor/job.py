@@ -27,8 +27,10 @@ from file_processor.batch_read import (
     SOURCE_INDEX,
     BatchRead,
     RunStamp,
+    cut_records,
     even_splits,
     find_quoted_newlines,
+    needs_scan,
     read_batch,
 )
 from file_processor.column_types import STRING
@@ -214,9 +216,8 @@ def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, .
 
 def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
     spark = run.spark
-    reads = _choose_readers(spark, [plan for plan in plans if plan.action == PlanAction.READ])
-    by_uri = {plan.uri: plan for plan in reads}
-    plans = [by_uri.get(plan.uri, plan) for plan in plans]
+    reads = [plan for plan in plans if plan.action == PlanAction.READ]
+    reads = _as_multi_line(reads, find_quoted_newlines(spark, [plan for plan in reads if needs_scan(plan)]))
     stamp = RunStamp(processed_at=run.context.processed_at, processing_job=run.context.processing_job)
     batch: BatchRead | None = None
     cached: DataFrame | None = None
@@ -226,11 +227,23 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
             batch = read_batch(spark, reads, stamp)
             cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
             read_counts = _count_read_rows(cached, batch)
+            cut = cut_records(cached, batch.plans) if any(bad for _, bad in read_counts.values()) else set()
+            if cut:
+                # Rare: a quoted newline the sample did not show. Those files are read again, multi-line.
+                LOG.info("quoted newlines in %s: reading them multi-line", ", ".join(sorted(cut)))
+                cached.unpersist()
+                cached = None
+                reads = _as_multi_line(reads, cut)
+                batch = read_batch(spark, reads, stamp)
+                cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
+                read_counts = _count_read_rows(cached, batch)
             spark.sparkContext.setJobDescription(f"file_processor {run.context.run_id}: commit")
             merged = merge_table_columns(data_columns(spark, run.data_table), [plan.columns for plan in reads])
             ensure_table(spark, run.data_table, merged)
             if any(bad for _, bad in read_counts.values()):
                 ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
+        by_uri = {plan.uri: plan for plan in reads}
+        plans = [by_uri.get(plan.uri, plan) for plan in plans]
         store = run.environment.store
         stale = {plan.uri for plan in replaced(plans, lambda plan: not still_current(plan.obj, plan.uri, store))}
         current = [plan for plan in plans if plan.uri not in stale]
@@ -245,10 +258,8 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
     return commits.outcomes, [_file_result(run, plan, stale, read_counts, commits) for plan in plans]
 
 
-def _choose_readers(spark: SparkSession, reads: Sequence[FilePlan]) -> list[FilePlan]:
-    """Large files planned to be split by line are scanned first: one with a quoted newline is read multi-line."""
-    with_newlines = find_quoted_newlines(spark, [plan for plan in reads if not plan.multi_line])
-    return [replace(plan, multi_line=True) if plan.uri in with_newlines else plan for plan in reads]
+def _as_multi_line(reads: Sequence[FilePlan], uris: set[str]) -> list[FilePlan]:
+    return [replace(plan, multi_line=True) if plan.uri in uris else plan for plan in reads]
 
 
 def _count_read_rows(cached: DataFrame, batch: BatchRead) -> dict[str, tuple[int, int]]:

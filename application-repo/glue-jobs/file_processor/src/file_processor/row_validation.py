@@ -33,6 +33,8 @@ from file_processor.table_schema import Column
 CORRUPT_RECORD = "_corrupt_record"
 REASON = "_reason"
 RAW_RECORD = "_raw_record"
+MALFORMED_RECORD = "malformed CSV record"
+"""How the reason of a record with the wrong number of fields starts; its raw record is the line as read."""
 _MAX_VALUE_IN_REASON = 80
 _REPLACEMENT_CHARACTER = "\ufffd"
 _ROUND_TRIP_TYPES = (INT, BIGINT)
@@ -232,7 +234,7 @@ def add_validation(
     reason = (
         F.when(
             F.col(CORRUPT_RECORD).isNotNull(),
-            F.lit(f"malformed CSV record: the header has {len(columns)} fields and this record does not"),
+            F.lit(f"{MALFORMED_RECORD}: the header has {len(columns)} fields and this record does not"),
         )
         .when(~all_valid, problems)
         .otherwise(F.lit(None).cast(T.StringType()))
