@@ -141,8 +141,8 @@ def even_split_bytes(total_bytes: int, cores: int, max_split_bytes: int) -> int 
     when Spark's own sizing already does (the input is at most one split per core, which Spark spreads itself).
 
     Spark cuts line-split files into splits of `spark.sql.files.maxPartitionBytes` (128 MB): a 1.1 GB file makes 9
-    tasks, so on 2 cores the fifth round of tasks keeps one core idle, and every pass over the input (the scan, the
-    read, the write from the cache) pays it. 10 splits of 110 MB keep both busy to the end.
+    tasks, so on 2 cores the fifth round of tasks keeps one core idle, and every pass over the input (the read, the
+    write from the cache, a one-column file's scan) pays it. 10 splits of 110 MB keep both busy to the end.
     """
     if cores < 1 or total_bytes <= cores * max_split_bytes:
         return None

@@ -224,8 +224,7 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
     try:
         read_counts: dict[str, tuple[int, int]] = {}
         if reads:
-            batch = read_batch(spark, reads, stamp)
-            cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
+            batch, cached = _read_cached(spark, reads, stamp)
             read_counts = _count_read_rows(cached, batch)
             cut = cut_records(cached, batch.plans) if any(bad for _, bad in read_counts.values()) else set()
             if cut:
@@ -234,8 +233,7 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
                 cached.unpersist()
                 cached = None
                 reads = _as_multi_line(reads, cut)
-                batch = read_batch(spark, reads, stamp)
-                cached = batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
+                batch, cached = _read_cached(spark, reads, stamp)
                 read_counts = _count_read_rows(cached, batch)
             spark.sparkContext.setJobDescription(f"file_processor {run.context.run_id}: commit")
             merged = merge_table_columns(data_columns(spark, run.data_table), [plan.columns for plan in reads])
@@ -256,6 +254,12 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
         if cached is not None:
             cached.unpersist()
     return commits.outcomes, [_file_result(run, plan, stale, read_counts, commits) for plan in plans]
+
+
+def _read_cached(spark: SparkSession, reads: Sequence[FilePlan], stamp: RunStamp) -> tuple[BatchRead, DataFrame]:
+    """The run's lazy read and its rows marked for caching (filled by the first action on them)."""
+    batch = read_batch(spark, reads, stamp)
+    return batch, batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
 
 
 def _as_multi_line(reads: Sequence[FilePlan], uris: set[str]) -> list[FilePlan]:
