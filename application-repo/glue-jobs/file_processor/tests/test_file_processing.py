@@ -323,6 +323,28 @@ def test_file_names_with_special_characters_are_read_whole_and_each_row_keeps_it
 def test_a_quoted_newline_beyond_the_sample_is_found_wherever_it_sits_in_the_record(
     spark: SparkSession, workspace: Workspace, header: str, plain: str, late: str, expected: dict[str, str]
 ) -> None:
+    _assert_late_quoted_newline_is_read_whole(spark, workspace, header, plain, late, expected, JobSettings())
+
+
+def test_a_run_that_caches_its_rows_also_finds_a_quoted_newline_beyond_the_sample(
+    spark: SparkSession, workspace: Workspace
+) -> None:
+    expected = {"note": "first line\nsecond line"}
+    settings = JobSettings(one_pass_max_files=0)
+    _assert_late_quoted_newline_is_read_whole(
+        spark, workspace, "id,note", "{i},plain {i}", '3000,"first line\nsecond line"', expected, settings
+    )
+
+
+def _assert_late_quoted_newline_is_read_whole(
+    spark: SparkSession,
+    workspace: Workspace,
+    header: str,
+    plain: str,
+    late: str,
+    expected: dict[str, str],
+    settings: JobSettings,
+) -> None:
     lines = "".join(plain.format(i=index) + "\n" for index in range(3000))
     workspace.write("late.csv", f"{header}\n{lines}{late}\n")
     planner = PlannerSettings(sample_bytes=256, split_threshold_bytes=1024)
@@ -331,14 +353,16 @@ def test_a_quoted_newline_beyond_the_sample_is_found_wherever_it_sits_in_the_rec
     assert (plan.action, plan.multi_line) == (PlanAction.READ, False), "the sample must not reveal the newline"
 
     with _small_input_splits(spark, 4096):
-        result = _only_file(workspace.run_files(spark, ["late.csv"], settings=JobSettings(planner=planner)))
+        report = workspace.run_files(spark, ["late.csv"], settings=replace(settings, planner=planner))
 
+    result = _only_file(report)
     assert result.read_mode == "multi-line"
     assert (result.rows_written, result.rows_quarantined) == (3001, 0)
     rows = _rows_of(spark, workspace, result)
     last = rows.where(F.col("note").startswith("first") | F.col("note").startswith("a")).collect()
     assert [{column: row[column] for column in expected} for row in last] == [expected]
     _assert_invariant_against_tables(spark, workspace, result)
+    assert not workspace.table_exists(spark, "orders__quarantine"), "the cut read's rows were never published"
 
 
 def test_a_file_read_by_line_with_a_malformed_line_of_even_quotes_stays_read_by_line(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from file_processor import table_commit
+from file_processor import observed_read, table_commit
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
 from file_processor.file_plan import SUPERSEDED, VERSION_GONE
 from file_processor.job import REPLACED_WHILE_READ, JobSettings
@@ -36,6 +36,12 @@ def _branches(spark: SparkSession, workspace: Workspace, table: str = "orders") 
     return sorted(
         row["name"] for row in spark.sql(f"SELECT name FROM {workspace.table(table).identifier}.refs").collect()
     )
+
+
+WRITE_PATHS = pytest.mark.parametrize(
+    "write_path", [JobSettings(), JobSettings(one_pass_max_files=0)], ids=["one pass", "from the cache"]
+)
+"""A run of few files is read once, by its write; one of many is cached first (JobSettings.one_pass_max_files)."""
 
 
 def _settings(policy: NewVersionPolicy, **columns: str) -> JobSettings:
@@ -277,14 +283,15 @@ class _ReplacedAfterPlanning(LocalObjectStore):
         return found if self._looks < self._after else replace(found, e_tag="a-newer-version")
 
 
+@WRITE_PATHS
 def test_an_object_replaced_while_it_is_read_commits_none_of_its_rows(
-    spark: SparkSession, workspace: Workspace
+    spark: SparkSession, workspace: Workspace, write_path: JobSettings
 ) -> None:
     workspace.write("a.csv", "id\n1\n")
     workspace.write("b.csv", "id\n2\n")
     environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=2))
 
-    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment)
+    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment, settings=write_path)
 
     assert [(result.status, result.reason) for result in report.files] == [
         (FileStatus.SKIPPED, REPLACED_WHILE_READ),
@@ -293,15 +300,17 @@ def test_an_object_replaced_while_it_is_read_commits_none_of_its_rows(
     assert _rows(spark, workspace, "id") == [(2,)]
 
 
+@WRITE_PATHS
 def test_an_object_replaced_after_the_read_but_before_the_commit_is_left_out_of_it(
-    spark: SparkSession, workspace: Workspace
+    spark: SparkSession, workspace: Workspace, write_path: JobSettings
 ) -> None:
     workspace.write("a.csv", "id\n1\n")
     workspace.write("b.csv", "id\n2\n")
-    # Looks: planning, after the read, then on staging the data table: the third sees the newer version.
+    # Looks from the cache: planning, after the read, then on staging the data table. In one pass: planning, on
+    # staging, then after the write that read it. The third sees the newer version.
     environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=3))
 
-    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment)
+    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment, settings=write_path)
 
     assert report.files[0].status == FileStatus.SKIPPED
     assert report.files[1].status == FileStatus.SUCCEEDED
@@ -420,11 +429,14 @@ def test_declared_column_types_win_over_inference_so_one_mistyped_value_is_quara
     assert report.files[0].rows_quarantined == 1
 
 
-def test_every_file_s_counts_reconcile_with_what_the_tables_hold(spark: SparkSession, workspace: Workspace) -> None:
+@WRITE_PATHS
+def test_every_file_s_counts_reconcile_with_what_the_tables_hold(
+    spark: SparkSession, workspace: Workspace, write_path: JobSettings
+) -> None:
     workspace.write("a.csv", "id,name\n1,a\n2,b\n9\n")
     workspace.write("b.csv", "id,name\n3,c\n4\n5,e,f\n")
 
-    report = workspace.run_files(spark, ["a.csv", "b.csv"])
+    report = workspace.run_files(spark, ["a.csv", "b.csv"], settings=write_path)
 
     held = {
         row["source_key"]: row["count"] for row in workspace.table_rows(spark).groupBy("source_key").count().collect()
@@ -438,6 +450,25 @@ def test_every_file_s_counts_reconcile_with_what_the_tables_hold(spark: SparkSes
         assert (result.rows_written, result.rows_quarantined) == (held[result.source_key], bad[result.source_key])
         assert result.snapshot_id == report.commits[0].snapshot_id
     assert report.quarantine_ratio == pytest.approx(3 / 6)
+
+
+def test_a_run_whose_tasks_hold_more_bad_rows_than_they_hand_over_quarantines_them_all(
+    spark: SparkSession, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(observed_read, "BAD_ROWS_PER_TASK", 1)
+    workspace.write("a.csv", "id,name\n1,a\nx,b\ny,c\n4\n")
+
+    report = workspace.run_files(spark, ["a.csv"], settings=_settings(NewVersionPolicy.REPLACE, id="int"))
+
+    (result,) = report.files
+    assert (result.status, result.rows_read, result.rows_written, result.rows_quarantined) == (
+        FileStatus.SUCCEEDED,
+        4,
+        1,
+        3,
+    )
+    raw = sorted(row["raw_record"] for row in workspace.quarantine_rows(spark).collect())
+    assert raw == ["4", "x,b", "y,c"]
 
 
 def test_the_report_is_written_where_the_smoke_test_looks_in_the_shape_of_the_shared_fixture(

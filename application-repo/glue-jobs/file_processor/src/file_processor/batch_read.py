@@ -99,25 +99,29 @@ def odd_quotes(text: SparkColumn) -> SparkColumn:
     return text.contains(_QUOTE) & (quotes % 2 == 1)
 
 
-def cut_records(rows: DataFrame, plans: Sequence[FilePlan]) -> set[str]:
-    """The URIs of the files read by line whose rows show a record cut at a quoted newline.
+def shows_cut_record(plans: Sequence[FilePlan]) -> SparkColumn:
+    """The row shows a record cut at a quoted newline: a malformed row of a file read by line whose raw record (the
+    line as read) holds an odd number of quotes. `plans`: read_batch's plans.
 
     Read by line, a record with a quoted newline in its field k of n falls apart into a first line of k fields and a
     last line of n - k + 1: with n of 2 or more, one of them has the wrong number of fields, so it is a malformed
-    row, and its raw record (the line as read) holds an odd number of quotes. Malformed rows are few, so looking
-    at them costs next to nothing, where a text scan of every file read by line first took a pass over the input.
-    `rows`: read_batch's rows, `plans` its plans.
+    row, and its raw record holds an odd number of quotes. Malformed rows are few, so looking at them costs next to
+    nothing, where a text scan of every file read by line first took a pass over the input.
     """
     by_line = [index for index, plan in enumerate(plans) if not plan.multi_line]
     if not by_line:
-        return set()
-    cut = (
-        rows.where(F.col(SOURCE_INDEX).isin(by_line) & F.col(REASON).startswith(MALFORMED_RECORD))
-        .where(odd_quotes(F.col(RAW_RECORD)))
-        .select(SOURCE_INDEX)
-        .distinct()
-        .collect()
+        return F.lit(False)
+    return (
+        F.col(SOURCE_INDEX).isin(by_line) & F.col(REASON).startswith(MALFORMED_RECORD) & odd_quotes(F.col(RAW_RECORD))
     )
+
+
+def cut_records(rows: DataFrame, plans: Sequence[FilePlan]) -> set[str]:
+    """The URIs of the files read by line whose rows show a record cut at a quoted newline (shows_cut_record).
+    `rows`: read_batch's rows, `plans` its plans."""
+    if all(plan.multi_line for plan in plans):
+        return set()
+    cut = rows.where(shows_cut_record(plans)).select(SOURCE_INDEX).distinct().collect()
     return {plans[row[SOURCE_INDEX]].uri for row in cut}
 
 

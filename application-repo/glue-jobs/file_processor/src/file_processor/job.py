@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from file_processor.batch_read import (
     SOURCE_INDEX,
@@ -48,10 +49,12 @@ from file_processor.file_plan import (
 from file_processor.layout import OutputLayout, quarantine_table, source_key, source_version
 from file_processor.manifest import Manifest, ManifestObject
 from file_processor.object_store import ObjectStore
+from file_processor.observed_read import CutRecordsFound, ObservedRead
 from file_processor.row_validation import RAW_RECORD, REASON
 from file_processor.run_report import FileResult, FileStatus, RunContext, RunReport
 from file_processor.table_commit import (
     DEFAULT_MAX_ATTEMPTS,
+    CheckStaged,
     CommitOutcome,
     CommitStatus,
     SourceObject,
@@ -86,6 +89,10 @@ class JobSettings:
     planner: PlannerSettings = field(default_factory=PlannerSettings)
     datasets: DatasetRegistry = field(default_factory=DatasetRegistry)
     max_commit_attempts: int = DEFAULT_MAX_ATTEMPTS
+    one_pass_max_files: int = 16
+    """A run that reads at most this many files reads them once, in its write (observed_read); one that reads more
+    caches its rows and writes both tables from the cache, counting rows per file with one group-by, where one
+    pass would count every file with metrics of its own on every row."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,74 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
     reads = [plan for plan in plans if plan.action == PlanAction.READ]
     reads = _as_multi_line(reads, find_quoted_newlines(spark, [plan for plan in reads if needs_scan(plan)]))
     stamp = RunStamp(processed_at=run.context.processed_at, processing_job=run.context.processing_job)
+    if reads and len(reads) <= run.settings.one_pass_max_files:
+        try:
+            return _write_in_one_pass(run, plans, reads, stamp)
+        except CutRecordsFound as cut:
+            # Rare: a quoted newline the sample did not show. Nothing was published; those files are read again,
+            # multi-line.
+            LOG.info("%s: reading them multi-line", cut)
+            reads = _as_multi_line(reads, cut.uris)
+    return _write_from_cache(run, plans, reads, stamp)
+
+
+def _write_in_one_pass(
+    run: _Run, plans: Sequence[FilePlan], reads: Sequence[FilePlan], stamp: RunStamp
+) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
+    """The data table's write is the run's only pass over the input; what the read showed (counts, bad rows, cut
+    records, see observed_read) is checked after the rows are staged and before they are published."""
+    spark = run.spark
+    store = run.environment.store
+    plans = _with_reads(plans, reads)
+    observed: ObservedRead | None = None
+    try:
+        batch = read_batch(spark, reads, stamp)
+        observed = ObservedRead(batch)
+        read = observed  # the closures' own, never None
+        ensure_table(spark, run.data_table, _merged_columns(run, reads))
+        plan_of = {_source_object(plan): plan for plan in plans}
+
+        def check_staged(objects: Sequence[SourceObject]) -> set[SourceObject]:
+            seen = read.result()
+            if seen.unmatched:
+                raise RuntimeError(f"{seen.unmatched} rows could not be matched to a file of the manifest")
+            if seen.cut:
+                raise CutRecordsFound(read.cut_uris())
+            return replaced(objects, lambda obj: not still_current(plan_of[obj].obj, plan_of[obj].uri, store))
+
+        def quarantined() -> DataFrame | None:
+            seen = read.result()
+            if not any(bad for _, bad in seen.counts.values()):
+                return None
+            ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
+            if seen.bad_rows is None:  # more than a task hands over: read them again
+                rows = batch.rows.where(F.col(REASON).isNotNull())
+            else:
+                rows = spark.createDataFrame(
+                    [(row.raw_record, row.reason, row.source) for row in seen.bad_rows], _BAD_ROW_SCHEMA
+                )
+            return _quarantine_rows(run, batch, rows)
+
+        good = _shaped(batch.for_tables(read.rows.where(F.col(REASON).isNull())), _columns_of(run, run.data_table))
+        commits = _commit_tables(run, plans, good, quarantined, check_staged)
+    except CutRecordsFound:
+        raise
+    except Exception as error:  # the whole write failed: no table moved
+        return (), _all_failed(run, plans, error)
+    read_counts = {}
+    if observed is not None and observed.observed:
+        read_counts = {
+            version_key(_source_object(observed.batch.plan_of(index))): counts
+            for index, counts in observed.result().counts.items()
+        }
+    return commits.outcomes, [_file_result(run, plan, set(), read_counts, commits) for plan in plans]
+
+
+def _write_from_cache(
+    run: _Run, plans: Sequence[FilePlan], reads: Sequence[FilePlan], stamp: RunStamp
+) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
+    """A run of many files: its rows are cached, counted per file from the cache, and both tables written from it."""
+    spark = run.spark
     batch: BatchRead | None = None
     cached: DataFrame | None = None
     try:
@@ -236,24 +311,63 @@ def _read_and_commit(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[Commit
                 batch, cached = _read_cached(spark, reads, stamp)
                 read_counts = _count_read_rows(cached, batch)
             spark.sparkContext.setJobDescription(f"file_processor {run.context.run_id}: commit")
-            merged = merge_table_columns(data_columns(spark, run.data_table), [plan.columns for plan in reads])
-            ensure_table(spark, run.data_table, merged)
+            ensure_table(spark, run.data_table, _merged_columns(run, reads))
             if any(bad for _, bad in read_counts.values()):
                 ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
-        by_uri = {plan.uri: plan for plan in reads}
-        plans = [by_uri.get(plan.uri, plan) for plan in plans]
+        plans = _with_reads(plans, reads)
         store = run.environment.store
         stale = {plan.uri for plan in replaced(plans, lambda plan: not still_current(plan.obj, plan.uri, store))}
         current = [plan for plan in plans if plan.uri not in stale]
-        commits = _commit_tables(run, current, batch, cached, read_counts)
+        good = bad = None
+        if batch is not None and cached is not None:
+            keep = {source_key(plan.obj) for plan in current}
+            left_out = [index for index, plan in enumerate(batch.plans) if source_key(plan.obj) not in keep]
+            rows = cached.where(~F.col(SOURCE_INDEX).isin(left_out)) if left_out else cached
+            good = _shaped(batch.for_tables(rows.where(F.col(REASON).isNull())), _columns_of(run, run.data_table))
+            if any(bad_rows for _, bad_rows in read_counts.values()):
+                bad = _quarantine_rows(run, batch, rows.where(F.col(REASON).isNotNull()))
+        commits = _commit_tables(run, current, good, lambda: bad)
     except Exception as error:  # the whole write failed: no table moved
-        LOG.error("run %s: writing failed: %s\n%s", run.context.run_id, error, traceback.format_exc())
-        reason = f"the run's write failed before its commit: {type(error).__name__}: {_first_line(error)}"
-        return (), [_result(plan, FileStatus.FAILED, run.elapsed(), reason=reason) for plan in plans]
+        return (), _all_failed(run, plans, error)
     finally:
         if cached is not None:
             cached.unpersist()
     return commits.outcomes, [_file_result(run, plan, stale, read_counts, commits) for plan in plans]
+
+
+_BAD_ROW_SCHEMA = T.StructType(
+    [
+        T.StructField(RAW_RECORD, T.StringType()),
+        T.StructField(REASON, T.StringType()),
+        T.StructField(SOURCE_INDEX, T.IntegerType()),
+    ]
+)
+
+
+def _quarantine_rows(run: _Run, batch: BatchRead, bad: DataFrame) -> DataFrame:
+    """Bad rows of the batch (their raw record, reason and source index) as the quarantine table takes them."""
+    rows = bad.select(F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN), F.col(REASON).alias(REASON_COLUMN), SOURCE_INDEX)
+    return _shaped(batch.for_tables(rows), _columns_of(run, run.quarantine))
+
+
+def _columns_of(run: _Run, table: TableName) -> list[Column]:
+    return list(table_columns(run.spark, table) or [])
+
+
+def _merged_columns(run: _Run, reads: Sequence[FilePlan]) -> list[Column]:
+    return merge_table_columns(data_columns(run.spark, run.data_table), [plan.columns for plan in reads])
+
+
+def _with_reads(plans: Sequence[FilePlan], reads: Sequence[FilePlan]) -> list[FilePlan]:
+    """The plans, with each file read as `reads` says (multi-line or by line)."""
+    by_uri = {plan.uri: plan for plan in reads}
+    return [by_uri.get(plan.uri, plan) for plan in plans]
+
+
+def _all_failed(run: _Run, plans: Sequence[FilePlan], error: Exception) -> list[FileResult]:
+    LOG.error("run %s: writing failed: %s\n%s", run.context.run_id, error, traceback.format_exc())
+    reason = f"the run's write failed before its commit: {type(error).__name__}: {_first_line(error)}"
+    return [_result(plan, FileStatus.FAILED, run.elapsed(), reason=reason) for plan in plans]
 
 
 def _read_cached(spark: SparkSession, reads: Sequence[FilePlan], stamp: RunStamp) -> tuple[BatchRead, DataFrame]:
@@ -262,7 +376,7 @@ def _read_cached(spark: SparkSession, reads: Sequence[FilePlan], stamp: RunStamp
     return batch, batch.rows.persist(StorageLevel.MEMORY_AND_DISK)
 
 
-def _as_multi_line(reads: Sequence[FilePlan], uris: set[str]) -> list[FilePlan]:
+def _as_multi_line(reads: Sequence[FilePlan], uris: Collection[str]) -> list[FilePlan]:
     return [replace(plan, multi_line=True) if plan.uri in uris else plan for plan in reads]
 
 
@@ -295,25 +409,14 @@ class _Commits:
 def _commit_tables(
     run: _Run,
     plans: Sequence[FilePlan],
-    batch: BatchRead | None,
-    cached: DataFrame | None,
-    read_counts: dict[str, tuple[int, int]],
+    good: DataFrame | None,
+    quarantined: Callable[[], DataFrame | None],
+    check_staged: CheckStaged | None = None,
 ) -> _Commits:
+    """Commits the data table, then the quarantine; `quarantined` gives the quarantine's rows once the data table's
+    commit is done (in one pass, that commit's write is the read that finds them)."""
     spark = run.spark
     objects = [_source_object(plan) for plan in plans]
-    good = bad = None
-    if batch is not None and cached is not None:
-        keep = {obj.key for obj in objects}
-        left_out = [index for index, plan in enumerate(batch.plans) if source_key(plan.obj) not in keep]
-        rows = cached.where(~F.col(SOURCE_INDEX).isin(left_out)) if left_out else cached
-        good = _shaped(batch.for_tables(rows.where(F.col(REASON).isNull())), table_columns(spark, run.data_table) or [])
-        if any(bad_rows for _, bad_rows in read_counts.values()):
-            quarantined = batch.for_tables(
-                rows.where(F.col(REASON).isNotNull()).select(
-                    F.col(RAW_RECORD).alias(RAW_RECORD_COLUMN), F.col(REASON).alias(REASON_COLUMN), SOURCE_INDEX
-                )
-            )
-            bad = _shaped(quarantined, table_columns(spark, run.quarantine) or [])
     by_object = {version_key(obj): plan for obj, plan in zip(objects, plans, strict=True)}
 
     def still(obj: SourceObject) -> bool:
@@ -322,27 +425,44 @@ def _commit_tables(
         plan = by_object[version_key(obj)]
         return still_current(plan.obj, plan.uri, run.environment.store)
 
-    outcomes = []
-    counts = []
-    for table, role, rows_to_add in ((run.data_table, "data", good), (run.quarantine, "quarantine", bad)):
-        change = TableChange(table, role, rows_to_add, objects, exists=table_columns(spark, table) is not None)
+    def commit(
+        table: TableName,
+        role: str,
+        rows: Callable[[], DataFrame | None],
+        of: Sequence[SourceObject],
+        check: CheckStaged | None = None,
+    ) -> CommitOutcome:
         try:
-            outcome = commit_change(
+            change = TableChange(
+                table, role, rows(), of, exists=table_columns(spark, table) is not None, check_staged=check
+            )
+            return commit_change(
                 spark, change, run.branch, run.dataset.new_version, still, run.settings.max_commit_attempts
             )
+        except CutRecordsFound:
+            raise  # nothing is published: the run reads those files again
         except Exception as error:  # reported; the table stays at its previous snapshot
             LOG.error("commit to %s failed: %s\n%s", table, error, traceback.format_exc())
-            outcome = CommitOutcome(
+            return CommitOutcome(
                 table.table, role, CommitStatus.FAILED, error=f"{type(error).__name__}: {_first_line(error)}"
             )
-        outcomes.append(outcome)
-        snapshot = outcome.snapshot_id
-        counts.append(
-            {}
-            if snapshot is None
-            else committed_counts(spark, table, snapshot, run.context.processing_job, run.context.processed_at)
-        )
-    return _Commits(outcomes[0], outcomes[1], counts[0], counts[1], run.elapsed())
+
+    data = commit(run.data_table, "data", lambda: good, objects, check_staged)
+    remaining = [obj for obj in objects if obj not in data.left_out]
+    if check_staged is not None and (data.status == CommitStatus.FAILED or not remaining):
+        # In one pass the data table's write is the read: without it there are no quarantined rows to commit.
+        error = None if not remaining else "not committed: the data table's commit, whose write reads the rows, failed"
+        status = CommitStatus.UNCHANGED if not remaining else CommitStatus.FAILED
+        quarantine = CommitOutcome(run.quarantine.table, "quarantine", status, error=error)
+    else:
+        quarantine = commit(run.quarantine, "quarantine", quarantined, remaining)
+    counts = [
+        {}
+        if outcome.snapshot_id is None
+        else committed_counts(spark, table, outcome.snapshot_id, run.context.processing_job, run.context.processed_at)
+        for table, outcome in ((run.data_table, data), (run.quarantine, quarantine))
+    ]
+    return _Commits(data, quarantine, counts[0], counts[1], run.elapsed())
 
 
 def _shaped(rows: DataFrame, columns: Sequence[Column]) -> DataFrame:

@@ -56,6 +56,10 @@ class SourceObject:
     version: str
 
 
+StillCurrent = Callable[[SourceObject], bool]
+CheckStaged = Callable[[Sequence[SourceObject]], set[SourceObject]]
+
+
 @dataclass(frozen=True)
 class TableChange:
     """What a run asks of one table: remove the rows these objects replace, then add `rows` (theirs)."""
@@ -68,6 +72,10 @@ class TableChange:
     objects: Sequence[SourceObject]
     exists: bool
     """False: there is no table yet (and so nothing to delete); with no rows to add either, nothing is done."""
+    check_staged: CheckStaged | None = None
+    """Called with the objects staged, after their rows were appended to the branch and before `main` moves: a run
+    whose append is its read (job.py, one pass) checks there what the read showed. Returns the objects it found
+    replaced by a newer version (left out, and the change staged again without them); raises to abandon the change."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,6 @@ class PublishConflict(RuntimeError):
     """`main` moved while the branch was staged (another run committed)."""
 
 
-StillCurrent = Callable[[SourceObject], bool]
 T = TypeVar("T")
 _PARALLEL_CHECKS = 16
 
@@ -127,6 +134,16 @@ def commit_change(
             objects = [obj for obj in change.objects if obj not in left_out]
             removed = _delete_replaced(spark, change, refs, branch, objects, policy)
             added = _append(change, refs, branch, objects, left_out)
+            if change.check_staged is not None and objects:
+                found = change.check_staged(objects)
+                if found:
+                    LOG.info(
+                        "table %s: %d objects replaced while staged; staging again without them",
+                        change.table,
+                        len(found),
+                    )
+                    left_out |= found
+                    continue
             snapshot_id = _publish(refs, branch, base)
         except PublishConflict:
             LOG.info("table %s: another run committed first (attempt %d); staging again", change.table, attempt)
