@@ -48,10 +48,11 @@ class PlannerSettings:
     split_threshold_bytes: int | None = 64 * 1024 * 1024
     """Files larger than this whose sample holds no quoted newline are read line by line, split across cores.
 
-    A file whose sample holds a quoted newline is read multi-line (one task per file). For a larger file whose
-    sample holds none, a quick text scan (batch_read.find_quoted_newlines) checks the whole file before the read,
-    so a quoted newline that first appears after the sample still sends the file to the multi-line reader and no
-    record is cut into a truncated row. None reads every file multi-line.
+    A file whose sample holds a quoted newline is read multi-line (one task per file). A larger file whose sample
+    holds none is read by line and its malformed rows checked after the read (batch_read.shows_cut_record; a file
+    of one column is scanned as text first), so a quoted newline that first appears after the sample still sends
+    the file to the multi-line reader before anything is committed and no record is cut into a truncated row. None
+    reads every file multi-line.
     """
     max_parallel_inspections: int = 16
 

@@ -4,9 +4,11 @@ The same function runs in Glue (S3 store, Glue Data Catalog) and locally (local 
 pieces passed in and the session's catalog differ. Steps:
 1. plan: inspect every file (version, text, header, types) side by side, then fix types against the table in order;
 2. read: one lazy read over all files (grouped by column plan), validated, each row stamped with its source;
-3. cache it and count rows per file (the single pass over the input), check every file is still its version;
-4. evolve the tables, then commit the good rows and the quarantined rows, each table in one step (table_commit);
-5. count per file what the snapshots hold, reconcile read = written + quarantined, write the report.
+3. evolve the tables, then commit the good rows and the quarantined rows, each table in one step (table_commit).
+   A run of few files is read by the data table's write itself, which observes the counts per file and the bad
+   rows on the way (observed_read); a run of many files is cached and counted first, and written from the cache.
+   Either way every file is checked to still be its version after the read and before the publish;
+4. count per file what the snapshots hold, reconcile read = written + quarantined, write the report.
 A file's problem is recorded and the others go on; the run's status says whether anything failed.
 """
 
