@@ -1,11 +1,17 @@
 // One jest run covers every workspace; tsc -b does the type-checking, so the transform only strips the types
 // (jest.esbuild-transform.js says why with esbuild).
 const transform = { '^.+\\.ts$': require.resolve('./jest.esbuild-transform.js') };
+// CloudFormation validation engines kept for the whole worker (jest.cdk-environment.js says why).
+const testEnvironment = require.resolve('./jest.cdk-environment.js');
+const moduleNameMapper = {
+  '^@aws/cloudformation-validate$': require.resolve('./jest.cloudformation-validate.js'),
+};
 
 const project = (name) => ({
   displayName: name,
   rootDir: `<rootDir>/${name}`,
-  testEnvironment: 'node',
+  testEnvironment,
+  moduleNameMapper,
   testMatch: ['<rootDir>/**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
   transform,
