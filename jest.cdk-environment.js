@@ -13,10 +13,6 @@ const path = require('node:path');
 
 const { TestEnvironment } = require('jest-environment-node');
 
-/** Where aws-cdk-lib's `require('@aws/cloudformation-validate')` leads. */
-const VALIDATE_MODULE = require.resolve('@aws/cloudformation-validate', {
-  paths: [path.dirname(require.resolve('aws-cdk-lib/package.json'))],
-});
 /** The global through which the sandboxes reach this module's copy (jest.cloudformation-validate.js reads it). */
 const GLOBAL_NAME = '__platformSharedCloudFormationValidate';
 
@@ -25,7 +21,12 @@ let shared;
 /** The module, loaded on first use, with CompositeEngine keeping one engine per configuration. */
 function sharedValidateModule() {
   if (shared) return shared;
-  const validate = require(VALIDATE_MODULE);
+  // The copy aws-cdk-lib's own `require('@aws/cloudformation-validate')` would load.
+  const validate = require(
+    require.resolve('@aws/cloudformation-validate', {
+      paths: [path.dirname(require.resolve('aws-cdk-lib/package.json'))],
+    }),
+  );
   const engines = new Map();
   // The module accepts only plain objects of its own realm: what a sandbox passes in is copied into this one.
   function CompositeEngine(config) {
@@ -42,7 +43,8 @@ function sharedValidateModule() {
       try {
         return engine.validateTemplate(template, structuredClone(options));
       } catch (error) {
-        engines.delete(key); // a failure may have ended its WebAssembly instance: the next file builds anew
+        // A failure may have ended the WebAssembly instance every kept engine runs on: from here on build anew.
+        engines.clear();
         throw error;
       }
     };
