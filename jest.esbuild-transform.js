@@ -25,11 +25,14 @@ module.exports = {
     const { code, map } = transformSync(sourceText, { ...OPTIONS, sourcefile: sourcePath });
     return { code, map };
   },
-  getCacheKey(sourceText, sourcePath) {
+  // Jest keeps the code it ran under this key, after adding coverage counters under --coverage: so the key says
+  // whether it did, besides everything the output depends on.
+  getCacheKey(sourceText, sourcePath, { configString, instrument }) {
     return createHash('sha256')
       .update(version)
       .update(readFileSync(__filename))
-      .update(JSON.stringify(OPTIONS))
+      .update(configString)
+      .update(instrument ? 'instrument' : '')
       .update(sourcePath)
       .update(sourceText)
       .digest('hex');
