@@ -8,15 +8,15 @@ import type { CliIo } from '../src/io';
 import { run } from '../src/run';
 
 import { cli, jsonOf } from './support/cli';
-import { startEmulatedStage, type EmulatedStage } from './support/emulated-stage';
-import { startMotoServer } from './support/moto-server';
+import { createStageResources, startEmulatedStage, type EmulatedStage } from './support/emulated-stage';
 
 /** The link `npm ci` makes for the workspace's bin: what `npx glue-platform` runs. */
 const BIN = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'glue-platform');
 
 let emu: EmulatedStage;
 beforeAll(async () => {
-  // The stage's names, but nothing created: every resource is missing.
+  // One server for the file, with the stage's names but nothing created: every resource is missing. The one test
+  // that needs the resources creates them and resets the server after.
   emu = await startEmulatedStage({ create: false });
 }, 90_000);
 afterAll(async () => {
@@ -162,15 +162,10 @@ describe('access (exit 3)', () => {
   }, 60_000);
 
   test('--assume-role assumes the stage operator role through STS before the call', async () => {
-    const server = await startMotoServer();
-    try {
-      // The stage is not created on this server: the call after AssumeRole fails as not found, proving it ran.
-      const result = await cli(server.endpoint, ['dlq', 'list', '--assume-role']);
-      expect(result.code).toBe(3);
-      expect(result.stderr).toMatch(/finding the queue glue-etl-dev-trigger-dlq/);
-    } finally {
-      await server.stop();
-    }
+    // The stage is not created on this server: the call after AssumeRole fails as not found, proving it ran.
+    const result = await cli(emu.server.endpoint, ['dlq', 'list', '--assume-role']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/finding the queue glue-etl-dev-trigger-dlq/);
   }, 60_000);
 });
 
@@ -210,11 +205,12 @@ describe('the glue-platform executable', () => {
 });
 
 test('a command that succeeds through the real bin exits 0', async () => {
-  const stage = await startEmulatedStage();
+  // The stage's resources on the file's server for this test only: the reset leaves it empty for the others.
+  await createStageResources(emu.stage, emu.clients);
   try {
     const env = { ...bareEnv(), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
     const result = await child(
-      ['dlq', 'list', '--json', '--stage', 'dev', '--endpoint-url', stage.server.endpoint],
+      ['dlq', 'list', '--json', '--stage', 'dev', '--endpoint-url', emu.server.endpoint],
       env,
     );
     expect(result.code).toBe(0);
@@ -223,6 +219,6 @@ test('a command that succeeds through the real bin exits 0', async () => {
       messages: [],
     });
   } finally {
-    await stage.server.stop();
+    await emu.server.reset();
   }
 }, 120_000);
