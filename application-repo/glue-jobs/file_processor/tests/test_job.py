@@ -298,23 +298,8 @@ def test_an_object_replaced_while_it_is_read_commits_none_of_its_rows(
         (FileStatus.SUCCEEDED, None),
     ]
     assert _rows(spark, workspace, "id") == [(2,)]
-
-
-@WRITE_PATHS
-def test_an_object_replaced_after_the_read_but_before_the_commit_is_left_out_of_it(
-    spark: SparkSession, workspace: Workspace, write_path: JobSettings
-) -> None:
-    workspace.write("a.csv", "id\n1\n")
-    workspace.write("b.csv", "id\n2\n")
-    # Looks from the cache: planning, after the read, then on staging the data table. In one pass: planning, on
-    # staging, then after the write that read it. The third sees the newer version.
-    environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=3))
-
-    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment, settings=write_path)
-
-    assert report.files[0].status == FileStatus.SKIPPED
-    assert report.files[1].status == FileStatus.SUCCEEDED
-    assert _rows(spark, workspace, "id") == [(2,)]
+    # Looks: planning, then after the data table's append: that one finds it, and the change is staged again.
+    assert report.commits[0].attempts == 2
 
 
 def test_one_file_s_storage_error_does_not_stop_the_others_and_fails_the_run(

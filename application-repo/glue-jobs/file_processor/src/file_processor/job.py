@@ -245,7 +245,6 @@ def _write_in_one_pass(
     """The data table's write is the run's only pass over the input; what the read showed (counts, bad rows, cut
     records, see observed_read) is checked after the rows are staged and before they are published."""
     spark = run.spark
-    store = run.environment.store
     plans = _with_reads(plans, reads)
     observed: ObservedRead | None = None
     try:
@@ -253,7 +252,7 @@ def _write_in_one_pass(
         observed = ObservedRead(batch)
         read = observed  # the closures' own, never None
         ensure_table(spark, run.data_table, _merged_columns(run, reads))
-        plan_of = {_source_object(plan): plan for plan in plans}
+        replaced_since_planned = _replaced_since_planned(run, plans)
 
         def check_staged(objects: Sequence[SourceObject]) -> set[SourceObject]:
             seen = read.result()
@@ -261,9 +260,11 @@ def _write_in_one_pass(
                 raise RuntimeError(f"{seen.unmatched} rows could not be matched to a file of the manifest")
             if seen.cut:
                 raise CutRecordsFound(read.cut_uris())
-            return replaced(objects, lambda obj: not still_current(plan_of[obj].obj, plan_of[obj].uri, store))
+            return replaced_since_planned(objects)
 
         def quarantined() -> DataFrame | None:
+            if not read.observed:
+                raise RuntimeError("the data table's commit failed before its write had read the rows")
             seen = read.result()
             if not any(bad for _, bad in seen.counts.values()):
                 return None
@@ -288,7 +289,7 @@ def _write_in_one_pass(
             version_key(_source_object(observed.batch.plan_of(index))): counts
             for index, counts in observed.result().counts.items()
         }
-    return commits.outcomes, [_file_result(run, plan, set(), read_counts, commits) for plan in plans]
+    return commits.outcomes, [_file_result(run, plan, read_counts, commits) for plan in plans]
 
 
 def _write_from_cache(
@@ -317,24 +318,26 @@ def _write_from_cache(
             if any(bad for _, bad in read_counts.values()):
                 ensure_table(spark, run.quarantine, QUARANTINE_DATA_COLUMNS)
         plans = _with_reads(plans, reads)
-        store = run.environment.store
-        stale = {plan.uri for plan in replaced(plans, lambda plan: not still_current(plan.obj, plan.uri, store))}
-        current = [plan for plan in plans if plan.uri not in stale]
         good = bad = None
         if batch is not None and cached is not None:
-            keep = {source_key(plan.obj) for plan in current}
-            left_out = [index for index, plan in enumerate(batch.plans) if source_key(plan.obj) not in keep]
-            rows = cached.where(~F.col(SOURCE_INDEX).isin(left_out)) if left_out else cached
-            good = _shaped(batch.for_tables(rows.where(F.col(REASON).isNull())), _columns_of(run, run.data_table))
+            good = _shaped(batch.for_tables(cached.where(F.col(REASON).isNull())), _columns_of(run, run.data_table))
             if any(bad_rows for _, bad_rows in read_counts.values()):
-                bad = _quarantine_rows(run, batch, rows.where(F.col(REASON).isNotNull()))
-        commits = _commit_tables(run, current, good, lambda: bad)
+                bad = _quarantine_rows(run, batch, cached.where(F.col(REASON).isNotNull()))
+        commits = _commit_tables(run, plans, good, lambda: bad, _replaced_since_planned(run, plans))
     except Exception as error:  # the whole write failed: no table moved
         return (), _all_failed(run, plans, error)
     finally:
         if cached is not None:
             cached.unpersist()
-    return commits.outcomes, [_file_result(run, plan, stale, read_counts, commits) for plan in plans]
+    return commits.outcomes, [_file_result(run, plan, read_counts, commits) for plan in plans]
+
+
+def _replaced_since_planned(run: _Run, plans: Sequence[FilePlan]) -> CheckStaged:
+    """The data table's check after its append, before the publish: the objects a newer version replaced since they
+    were planned (their rows, read after the planning, may be the newer version's), whatever the new-version policy."""
+    plan_of = {_source_object(plan): plan for plan in plans}
+    store = run.environment.store
+    return lambda objects: replaced(objects, lambda obj: not still_current(plan_of[obj].obj, plan_of[obj].uri, store))
 
 
 _BAD_ROW_SCHEMA = T.StructType(
@@ -413,7 +416,7 @@ def _commit_tables(
     plans: Sequence[FilePlan],
     good: DataFrame | None,
     quarantined: Callable[[], DataFrame | None],
-    check_staged: CheckStaged | None = None,
+    check_staged: CheckStaged,
 ) -> _Commits:
     """Commits the data table, then the quarantine; `quarantined` gives the quarantine's rows once the data table's
     commit is done (in one pass, that commit's write is the read that finds them)."""
@@ -451,13 +454,10 @@ def _commit_tables(
 
     data = commit(run.data_table, "data", lambda: good, objects, check_staged)
     remaining = [obj for obj in objects if obj not in data.left_out]
-    if check_staged is not None and (data.status == CommitStatus.FAILED or not remaining):
-        # In one pass the data table's write is the read: without it there are no quarantined rows to commit.
-        error = None if not remaining else "not committed: the data table's commit, whose write reads the rows, failed"
-        status = CommitStatus.UNCHANGED if not remaining else CommitStatus.FAILED
-        quarantine = CommitOutcome(run.quarantine.table, "quarantine", status, error=error)
-    else:
+    if remaining:
         quarantine = commit(run.quarantine, "quarantine", quarantined, remaining)
+    else:  # every object was left out: nothing of theirs goes anywhere
+        quarantine = CommitOutcome(run.quarantine.table, "quarantine", CommitStatus.UNCHANGED)
     counts = [
         {}
         if outcome.snapshot_id is None
@@ -478,13 +478,11 @@ def _shaped(rows: DataFrame, columns: Sequence[Column]) -> DataFrame:
     )
 
 
-def _file_result(
-    run: _Run, plan: FilePlan, stale: set[str], read_counts: dict[str, tuple[int, int]], commits: _Commits
-) -> FileResult:
+def _file_result(run: _Run, plan: FilePlan, read_counts: dict[str, tuple[int, int]], commits: _Commits) -> FileResult:
     obj = _source_object(plan)
     key = version_key(obj)
     elapsed = commits.committed_at
-    if plan.uri in stale or any(obj in commit.left_out for commit in commits.outcomes):
+    if any(obj in commit.left_out for commit in commits.outcomes):
         replace_policy = run.dataset.new_version == NewVersionPolicy.REPLACE
         status = FileStatus.SKIPPED if replace_policy else FileStatus.FAILED
         return _result(

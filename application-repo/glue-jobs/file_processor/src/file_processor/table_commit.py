@@ -9,9 +9,9 @@ run that fails before the jump leaves `main` where it was.
 Runs of one table at once: fast-forward succeeds only if `main` is still the snapshot the branch started from.
 If another run moved it, the branch is dropped and the change is staged again on the new `main`, so the later run's
 delete also removes rows the earlier run just published for the same object version: exactly one copy remains.
-Before staging, every object is checked to still be the notified version; one that a newer version replaced is
-left out (its rows are not written and its key's rows are not touched), so an out-of-date run never deletes the
-newer version's rows.
+Before publishing, every object is checked to still be the notified version (before staging, or after the append
+when the caller's check_staged does it); one that a newer version replaced is left out (its rows are not written
+and its key's rows are not touched), so an out-of-date run never deletes the newer version's rows.
 """
 
 from __future__ import annotations
@@ -128,9 +128,12 @@ def commit_change(
         refs.create_branch(branch)
         base = refs.head(MAIN)
         try:
-            left_out |= replaced(
-                [obj for obj in change.objects if obj not in left_out], lambda obj: not still_current(obj)
-            )
+            if change.check_staged is None:
+                # With check_staged the objects are checked after the append instead, which also covers the time
+                # before it: an object once replaced stays replaced.
+                left_out |= replaced(
+                    [obj for obj in change.objects if obj not in left_out], lambda obj: not still_current(obj)
+                )
             objects = [obj for obj in change.objects if obj not in left_out]
             removed = _delete_replaced(spark, change, refs, branch, objects, policy)
             added = _append(change, refs, branch, objects, left_out)
