@@ -31,10 +31,10 @@ from file_processor.batch_read import (
     BatchRead,
     RunStamp,
     cut_records,
-    even_splits,
     find_quoted_newlines,
     needs_scan,
     read_batch,
+    read_settings,
 )
 from file_processor.column_types import STRING
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
@@ -219,7 +219,7 @@ def _quarantine_whole_file(run: _Run, plan: FilePlan) -> FileResult:
 def _write(run: _Run, plans: Sequence[FilePlan]) -> tuple[tuple[CommitOutcome, ...], list[FileResult]]:
     """Reads, commits and reconciles the files that have rows (or replace rows with none); one result per plan."""
     line_split_bytes = sum(plan.size for plan in plans if plan.action == PlanAction.READ and not plan.multi_line)
-    with even_splits(run.spark, line_split_bytes):
+    with read_settings(run.spark, line_split_bytes):
         return _read_and_commit(run, plans)
 
 
