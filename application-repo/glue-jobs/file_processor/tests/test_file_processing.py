@@ -18,6 +18,7 @@ from file_processor.job import QUARANTINE_DATA_COLUMNS, JobSettings
 from file_processor.layout import QUARANTINED_FILES_PREFIX
 from file_processor.object_store import LocalObjectStore, ObjectInfo, local_e_tag
 from file_processor.run_report import FileResult, FileStatus, RunReport, RunStatus
+from file_processor.spark_session import session_settings
 from file_processor.table_schema import METADATA_COLUMNS
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -76,17 +77,8 @@ def _small_input_splits(spark: SparkSession, max_bytes: int) -> Iterator[None]:
     """Spark cuts a file read by line into splits of at most `max_bytes`; the suite's session is shared, so the
     setting is put back afterwards."""
     names = ("spark.sql.files.maxPartitionBytes", "spark.sql.files.openCostInBytes")
-    previous = {name: spark.conf.get(name) for name in names}
-    for name in names:
-        spark.conf.set(name, str(max_bytes))
-    try:
+    with session_settings(spark, dict.fromkeys(names, str(max_bytes))):
         yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                spark.conf.unset(name)
-            else:
-                spark.conf.set(name, value)
 
 
 def _sorted_data(frame: DataFrame, columns: list[str]) -> list[tuple[Any, ...]]:

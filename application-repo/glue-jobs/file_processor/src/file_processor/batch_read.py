@@ -35,6 +35,7 @@ from file_processor.row_validation import (
     string_read_schema,
     typed_value,
 )
+from file_processor.spark_session import session_settings
 from file_processor.table_schema import (
     PROCESSED_AT,
     PROCESSING_JOB,
@@ -165,8 +166,8 @@ def read_settings(spark: SparkSession, line_split_bytes: int) -> Iterator[None]:
     - Files read by line are cut into splits that share out evenly over the session's cores (even_split_bytes).
     - Spark lists more than 32 paths in a Spark job of one task per path (up to 10,000): for a burst of 1,000 small
       files, 1,000 tasks that each list one file took 2 of the run's 6 seconds on 2 cores, as long as the rest of
-      its read. A few tasks per core list the same paths, each task a share of them: the same listing calls, no
-      more waiting on any one of them, without the cost of scheduling a task per file.
+      its read. A few tasks per core make the same listing calls, each task its share of the paths, without the
+      cost of scheduling a task per file.
     """
     cores = spark.sparkContext.defaultParallelism
     session_conf = spark._jsparkSession.sessionState().conf()
@@ -174,17 +175,8 @@ def read_settings(spark: SparkSession, line_split_bytes: int) -> Iterator[None]:
     split = even_split_bytes(line_split_bytes, cores, int(session_conf.filesMaxPartitionBytes()))
     if split is not None:
         settings[_MAX_PARTITION_BYTES] = str(split)
-    previous = {key: spark.conf.get(key, None) for key in settings}
-    for key, value in settings.items():
-        spark.conf.set(key, value)
-    try:
+    with session_settings(spark, settings):
         yield
-    finally:
-        for key, before in previous.items():
-            if before is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, before)
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,10 @@ class TableChange:
     exists: bool
     """False: there is no table yet (and so nothing to delete); with no rows to add either, nothing is done."""
     check_staged: CheckStaged | None = None
-    """Called with the objects staged, after their rows were appended to the branch and before `main` moves: a run
-    whose append is its read (job.py, one pass) checks there what the read showed. Returns the objects it found
-    replaced by a newer version (left out, and the change staged again without them); raises to abandon the change."""
+    """Called with the objects staged, after their rows were appended to the branch and before `main` moves: the job
+    checks there that each object is still the version it read (and, when the append was the run's read, what the
+    read showed). Returns the objects found replaced by a newer version (left out, and the change staged again
+    without them); raises to abandon the change. Without it, the objects are checked before staging."""
 
 
 @dataclass(frozen=True)
