@@ -12,7 +12,7 @@ import pytest
 from file_processor import observed_read, table_commit
 from file_processor.dataset_settings import DatasetRegistry, DatasetSettings, NewVersionPolicy
 from file_processor.file_plan import SUPERSEDED, VERSION_GONE
-from file_processor.job import REPLACED_WHILE_READ, JobSettings
+from file_processor.job import REPLACED_WHILE_READ, REPLACED_WHILE_READ_APPEND, JobSettings
 from file_processor.object_store import LocalObjectStore, ObjectInfo
 from file_processor.run_report import FileStatus, RunReport, RunStatus
 from file_processor.table_commit import CommitStatus, TableRefs
@@ -300,6 +300,25 @@ def test_an_object_replaced_while_it_is_read_commits_none_of_its_rows(
     assert _rows(spark, workspace, "id") == [(2,)]
     # Looks: planning, then after the data table's append: that one finds it, and the change is staged again.
     assert report.commits[0].attempts == 2
+
+
+@WRITE_PATHS
+def test_with_append_an_object_replaced_while_read_puts_none_of_its_bad_rows_in_the_quarantine(
+    spark: SparkSession, workspace: Workspace, write_path: JobSettings
+) -> None:
+    workspace.write("a.csv", "id\n1\nnope\n")
+    workspace.write("b.csv", "id\n2\nnah\n")
+    environment = replace(workspace.environment(), store=_ReplacedAfterPlanning("a.csv", after=2))
+    settings = replace(write_path, datasets=_settings(NewVersionPolicy.APPEND, id="int").datasets)
+
+    report = workspace.run(spark, workspace.manifest("a.csv", "b.csv"), environment=environment, settings=settings)
+
+    assert [(result.status, result.reason) for result in report.files] == [
+        (FileStatus.FAILED, REPLACED_WHILE_READ_APPEND),
+        (FileStatus.SUCCEEDED, None),
+    ]
+    assert _rows(spark, workspace, "id") == [(2,)]
+    assert [row["raw_record"] for row in workspace.quarantine_rows(spark).collect()] == ["nah"]
 
 
 def test_one_file_s_storage_error_does_not_stop_the_others_and_fails_the_run(

@@ -434,13 +434,12 @@ def _commit_tables(
         table: TableName,
         role: str,
         rows: Callable[[], DataFrame | None],
-        of: Sequence[SourceObject],
+        left_out: frozenset[SourceObject] = frozenset(),
         check: CheckStaged | None = None,
     ) -> CommitOutcome:
         try:
-            change = TableChange(
-                table, role, rows(), of, exists=table_columns(spark, table) is not None, check_staged=check
-            )
+            exists = table_columns(spark, table) is not None
+            change = TableChange(table, role, rows(), objects, exists, left_out=left_out, check_staged=check)
             return commit_change(
                 spark, change, run.branch, run.dataset.new_version, still, run.settings.max_commit_attempts
             )
@@ -452,10 +451,10 @@ def _commit_tables(
                 table.table, role, CommitStatus.FAILED, error=f"{type(error).__name__}: {_first_line(error)}"
             )
 
-    data = commit(run.data_table, "data", lambda: good, objects, check_staged)
-    remaining = [obj for obj in objects if obj not in data.left_out]
-    if remaining:
-        quarantine = commit(run.quarantine, "quarantine", quarantined, remaining)
+    data = commit(run.data_table, "data", lambda: good, check=check_staged)
+    if set(objects) - data.left_out:
+        # Objects the data table's commit left out are left out of the quarantine's too: rows and all.
+        quarantine = commit(run.quarantine, "quarantine", quarantined, left_out=data.left_out)
     else:  # every object was left out: nothing of theirs goes anywhere
         quarantine = CommitOutcome(run.quarantine.table, "quarantine", CommitStatus.UNCHANGED)
     counts = [

@@ -72,6 +72,9 @@ class TableChange:
     objects: Sequence[SourceObject]
     exists: bool
     """False: there is no table yet (and so nothing to delete); with no rows to add either, nothing is done."""
+    left_out: frozenset[SourceObject] = frozenset()
+    """Objects already found replaced (by the run's other table): their rows in `rows` are not written, and their
+    keys' rows are not touched."""
     check_staged: CheckStaged | None = None
     """Called with the objects staged, after their rows were appended to the branch and before `main` moves: the job
     checks there that each object is still the version it read (and, when the append was the run's read, what the
@@ -122,7 +125,7 @@ def commit_change(
     if not change.exists and change.rows is None:
         return CommitOutcome(change.table.table, change.role, CommitStatus.UNCHANGED)
     refs = TableRefs(spark, change.table)
-    left_out: set[SourceObject] = set()
+    left_out: set[SourceObject] = set(change.left_out)
     for attempt in range(1, max_attempts + 1):
         refs.refresh()
         refs.drop_branch(branch)
